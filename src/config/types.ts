@@ -1,0 +1,81 @@
+// The typed, validated ensemble that config/ produces and every other module trusts. Values inside `vars`, batch
+// settings and run entries keep their YAML 1.1 meaning as PyYAML reads them (PyFloat for floats, PyDate for dates).
+import type { Where } from '../errors.js';
+
+/** A task as written in the configuration: `{name, args}`. */
+export interface TaskSpec {
+  /** The task's registered name: check, quota, jobs, execute, submit, move, remove. */
+  readonly name: string;
+  /** Its arguments; a string starting with `run.` is resolved from the run context when the task runs. */
+  readonly args: Readonly<Record<string, unknown>>;
+  /** Where the task is written, for messages. */
+  readonly where: Where;
+}
+
+/** Which ends of a job send its run back for another attempt. */
+export interface RetryPolicy {
+  /** Further attempts after the first; 0 = no retry. */
+  readonly max: number;
+  /** Job end reasons that are retried: TIMEOUT, NODE_FAIL, PREEMPTED, OUT_OF_MEMORY, FAILED, ... */
+  readonly on: readonly string[];
+  /** Seconds to wait before the next attempt. */
+  readonly backoff: number;
+}
+
+/** One entry of a batch's `runs` list. */
+export interface RunSpec {
+  /** Position in the batch's `runs` list, from 0; part of the run id `<batch>-<idx>`. */
+  readonly idx: number;
+  /** The entry's own keys (`custom_id: 1`). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Where the entry is written, for messages. */
+  readonly where: Where;
+}
+
+/** A batch with `batch_config` defaults applied and paths resolved. */
+export interface Batch {
+  /** Position in the file's `batches` list, from 0. */
+  readonly index: number;
+  readonly name: string;
+  /** Absolute path of the template directory (`templatedir` resolved against `basedir`). */
+  readonly templatedir: string;
+  /** Template paths relative to `templatedir`, each ending in `.j2`; may be nested (`inputs/params.txt.j2`). */
+  readonly templates: readonly string[];
+  /** The job file relative to the run directory; absent when the batch submits nothing. */
+  readonly jobFile: string | undefined;
+  /** Absolute path of the batch's base directory (`basedir` resolved against the working directory). */
+  readonly basedir: string;
+  /** Most runs of this batch in progress at once (prepare → post_run). */
+  readonly maxruns: number;
+  /** Most jobs of this batch queued or running at once. */
+  readonly maxjobs: number;
+  /** Repeat the batch until its `pre_batch` fails. */
+  readonly repeat: boolean;
+  /**
+   * The batch's keys as templates see them under `run.` (name, templatedir and basedir as written, templates,
+   * job_file, maxruns, maxjobs, repeat, cluster, email, nodes, ntasks, length): only keys that are set.
+   */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly preBatch: readonly TaskSpec[];
+  readonly preRun: readonly TaskSpec[];
+  readonly postRun: readonly TaskSpec[];
+  readonly postBatch: readonly TaskSpec[];
+  readonly runs: readonly RunSpec[];
+  readonly retry: RetryPolicy;
+  /** Where the batch is written, for messages. */
+  readonly where: Where;
+}
+
+/** A whole configuration file, validated. */
+export interface Ensemble {
+  /** Absolute path of the configuration file. */
+  readonly file: string;
+  /** The file's name without its extension (`sanity-check` for `sanity-check.yml`). */
+  readonly name: string;
+  /** The working directory that `basedir` and the process tasks resolve against. */
+  readonly cwd: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly preProcess: readonly TaskSpec[];
+  readonly postProcess: readonly TaskSpec[];
+  readonly batches: readonly Batch[];
+}

@@ -1,0 +1,104 @@
+// The generated script that runs a user's job file and records its exit code in the run directory. sbatch reads
+// `#SBATCH` directives only from the script it is given, so the wrapper carries the job file's directive block
+// verbatim at its top; the exit-code file it writes settles a job's end with or without SLURM accounting.
+import path from 'node:path';
+
+/** The hidden folder in each run directory that holds the tool's own per-run files. */
+export const RUN_META_DIR = '.model_ensemble';
+
+/** The paths of one attempt's own files inside a run directory. */
+export interface AttemptFiles {
+  /** The generated wrapper script. */
+  readonly wrapper: string;
+  /** Written by the wrapper when the job file ends: its exit code and a newline. */
+  readonly exitCode: string;
+  /** Written by the wrapper when the job starts: host, pid and scheduler job id. */
+  readonly started: string;
+  /** The job's combined output, for executors that do not keep it themselves (local). */
+  readonly output: string;
+}
+
+/** The per-attempt files of a run directory. */
+export function attemptFiles(dir: string, attempt: number): AttemptFiles {
+  const meta = path.join(dir, RUN_META_DIR);
+  return {
+    wrapper: path.join(meta, `job-${attempt}.sh`),
+    exitCode: path.join(meta, `exit-${attempt}`),
+    started: path.join(meta, `started-${attempt}`),
+    output: path.join(meta, `job-${attempt}.out`),
+  };
+}
+
+/** Quotes a word for bash: single quotes, with embedded single quotes spelt `'\''`. */
+export function quoteShell(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The interpreter of a script as Linux runs it: the words after `#!` (the kernel passes everything after the
+ * interpreter as one argument). Undefined when the script has no `#!` line.
+ */
+export function parseShebang(text: string): string[] | undefined {
+  if (!text.startsWith('#!')) return undefined;
+  const end = text.indexOf('\n');
+  const line = text.slice(2, end === -1 ? undefined : end).trim();
+  if (line === '') return undefined;
+  const space = line.search(/[ \t]/);
+  if (space === -1) return [line];
+  const rest = line.slice(space).trim();
+  return rest === '' ? [line.slice(0, space)] : [line.slice(0, space), rest];
+}
+
+/**
+ * The comment block that sbatch reads directives from: the lines after the `#!` line up to the first line that
+ * is neither blank nor a comment. Copied verbatim so every `#SBATCH` line keeps its meaning.
+ */
+export function extractDirectiveBlock(text: string): string[] {
+  const lines = text.split('\n');
+  const block: string[] = [];
+  for (let i = text.startsWith('#!') ? 1 : 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) break;
+    block.push(line);
+  }
+  while (block.length > 0 && (block[block.length - 1] ?? '').trim() === '') block.pop();
+  return block;
+}
+
+export interface WrapperOptions {
+  /** Absolute path of the run directory. */
+  readonly dir: string;
+  /** The job file relative to `dir`. */
+  readonly script: string;
+  /** The job file's text, for its `#!` line and directives. */
+  readonly scriptText: string;
+  readonly attempt: number;
+  /** Interpreter for a job file without a `#!` line. */
+  readonly shell: string;
+}
+
+/** Builds the wrapper script text for one attempt of a job. */
+export function buildJobWrapper(options: WrapperOptions): string {
+  const files = attemptFiles(options.dir, options.attempt);
+  const interpreter = parseShebang(options.scriptText) ?? [options.shell];
+  const command = [...interpreter, path.join(options.dir, options.script)].map(quoteShell).join(' ');
+  const exitTmp = quoteShell(`${files.exitCode}.tmp`);
+  return [
+    '#!/bin/bash',
+    ...extractDirectiveBlock(options.scriptText),
+    `# model_ensemble: runs ${options.script} (attempt ${options.attempt}) and records its exit code.`,
+    `printf '%s %s %s\\n' "\${HOSTNAME:-}" "$$" "\${SLURM_JOB_ID:-}" > ${quoteShell(files.started)}`,
+    command,
+    'rc=$?',
+    `printf '%s\\n' "$rc" > ${exitTmp} && mv -f ${exitTmp} ${quoteShell(files.exitCode)}`,
+    'exit "$rc"',
+    '',
+  ].join('\n');
+}
+
+/** Reads an exit-code file's text: the code, or undefined when the text is not one. */
+export function parseExitCode(text: string): number | undefined {
+  const trimmed = text.trim();
+  return /^\d{1,3}$/.test(trimmed) ? Number(trimmed) : undefined;
+}
