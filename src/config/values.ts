@@ -24,10 +24,7 @@ export function formatPythonFloat(x: number): string {
   return `${sign}${head}e${exp < 0 ? '-' : '+'}${magnitude}`;
 }
 
-/**
- * A YAML float. Arithmetic and comparisons see the number (valueOf); printing gives Python's repr.
- * Being an object, a PyFloat of 0.0 is truthy in a template `{% if %}` (a documented difference).
- */
+/** A YAML float. Arithmetic and comparisons see the number (valueOf); printing gives Python's repr. */
 export class PyFloat extends Number {
   override toString(): string {
     return formatPythonFloat(this.valueOf());

@@ -1,0 +1,123 @@
+// Reads a configuration file into the Ensemble every other module trusts. Validation happens once, here, before
+// anything is written: every problem in the file is collected (YAML, schema, batch defaults, template files) and
+// thrown together as one ConfigError, each with file:line:col and key path, so a user fixes them in one pass.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { applyBatchConfig, buildRetry, buildSettings, checkRequiredKeys, checkUniqueNames } from './defaults.js';
+import type { BatchDraft } from './defaults.js';
+import { expandRuns } from './expand.js';
+import { explainSchemaErrors } from './messages.js';
+import { checkBatchFiles, resolveBatchDirs } from './paths.js';
+import { isMapping, toPlain, valueAt } from './plain.js';
+import type { PositionMap } from './positions.js';
+import { validateConfig } from './schema.js';
+import type { RawBatch } from './schema.js';
+import { buildTaskSpecs } from './task-specs.js';
+import type { Batch, Ensemble } from './types.js';
+import { parseYaml11 } from './yaml11.js';
+
+/** Options of loadEnsemble. */
+export interface LoadOptions {
+  /** The working directory: `file` and every batch's basedir resolve against it. */
+  readonly cwd: string;
+}
+
+/** Reads, validates and resolves a configuration file; throws ConfigError (exit 2) listing every problem. */
+export async function loadEnsemble(file: string, options: LoadOptions): Promise<Ensemble> {
+  const cwd = path.resolve(options.cwd);
+  const absolute = path.resolve(cwd, file);
+  const show = (target: string): string => showPath(cwd, target);
+  const read = parseYaml11(await readConfig(absolute, show(absolute)), show(absolute));
+  if (read.problems.length > 0) throw new ConfigError('ERR_CONFIG_YAML', sortProblems(read.problems));
+  if (read.value === undefined) {
+    const where = { file: show(absolute), line: 1, col: 1 };
+    throw new ConfigError('ERR_CONFIG_INVALID', [{ where, message: 'the file is empty; a configuration starts with "ensemble:" and lists its batches' }]);
+  }
+  // The validator sees plain numbers and strings; the ensemble keeps the values as read.
+  const plain = toPlain(read.value);
+  const errors = validateConfig(plain);
+  const problems = explainSchemaErrors(errors, { positions: read.positions, document: read.value });
+  // Never build an ensemble from data the schema refused, even if no message could be made for it.
+  if (errors.length > 0 && problems.length === 0) problems.push({ where: { file: show(absolute) }, message: 'the file does not match the configuration schema' });
+  const drafts = applyBatchConfig(plain, read.value);
+  problems.push(...checkRequiredKeys(drafts, read.positions), ...checkUniqueNames(drafts, read.positions));
+  const fileProblems = await Promise.all(
+    drafts.map(async (draft) => {
+      const { basedir, templatedir } = draft.plain;
+      if (typeof basedir !== 'string' || typeof templatedir !== 'string') return [];
+      return checkBatchFiles(draft, resolveBatchDirs(cwd, basedir, templatedir), read.positions, show);
+    }),
+  );
+  problems.push(...fileProblems.flat());
+  if (problems.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(problems));
+
+  // From here the file is valid: the schema's types hold for the plain copy.
+  const typed = valueAt(read.value, ['ensemble']) as Record<string, unknown>;
+  const vars = typed.vars;
+  return {
+    file: absolute,
+    name: path.parse(absolute).name,
+    cwd,
+    vars: isMapping(vars) ? vars : {},
+    preProcess: buildTaskSpecs(typed.pre_process, ['ensemble', 'pre_process'], read.positions),
+    postProcess: buildTaskSpecs(typed.post_process, ['ensemble', 'post_process'], read.positions),
+    batches: drafts.map((draft) => buildBatch(draft, cwd, read.positions)),
+  };
+}
+
+/** A valid batch draft as the engine's Batch. */
+function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap): Batch {
+  // Valid, and checkRequiredKeys has seen the keys batch_config may give: templatedir, maxruns, maxjobs are set.
+  const raw = draft.plain as RawBatch & Required<Pick<RawBatch, 'templatedir' | 'maxruns' | 'maxjobs'>>;
+  const dirs = resolveBatchDirs(cwd, raw.basedir, raw.templatedir);
+  const tasks = (key: string) => buildTaskSpecs(draft.typed[key], draft.keyPath(key), positions);
+  return {
+    index: draft.index,
+    name: raw.name,
+    templatedir: dirs.templatedir,
+    templates: raw.templates ?? [],
+    jobFile: raw.job_file,
+    basedir: dirs.basedir,
+    maxruns: raw.maxruns,
+    maxjobs: raw.maxjobs,
+    repeat: raw.repeat ?? false,
+    settings: buildSettings(draft),
+    preBatch: tasks('pre_batch'),
+    preRun: tasks('pre_run'),
+    postRun: tasks('post_run'),
+    postBatch: tasks('post_batch'),
+    runs: expandRuns(draft, positions),
+    retry: buildRetry(draft),
+    where: positions.where(draft.path),
+  };
+}
+
+/** The file's text; a missing or unreadable file is a ConfigError naming it. */
+async function readConfig(file: string, shown: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? 'configuration file not found; check the path (it is relative to the working directory)'
+        : code === 'EISDIR'
+          ? 'this is a directory; give the configuration file inside it'
+          : `cannot read the configuration file: ${(error as Error).message}`;
+    throw new ConfigError('ERR_CONFIG_NOT_FOUND', [{ where: { file: shown }, message }], { cause: error });
+  }
+}
+
+/** A path as messages show it: relative to the working directory when inside it. */
+function showPath(cwd: string, target: string): string {
+  const relative = path.relative(cwd, target);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : target;
+}
+
+/** Problems in the order of the file. */
+function sortProblems(problems: readonly Problem[]): Problem[] {
+  const order = (value: number | undefined): number => value ?? Number.MAX_SAFE_INTEGER;
+  return [...problems].sort((a, b) => order(a.where.line) - order(b.where.line) || order(a.where.col) - order(b.where.col));
+}

@@ -1,0 +1,144 @@
+// The configuration's schema, written once: the same TypeBox object is the Ajv validator, the TypeScript type of a
+// validated file, and the JSON Schema editors read (`# yaml-language-server: $schema=...`). It accepts
+// model-ensembler's format unchanged (model_ensembler/model-ensemble.json) and checks more: positive limits, task
+// arguments, template names. Keys that `batch_config` may supply are optional here; defaults.ts checks them per batch.
+import { Type } from '@sinclair/typebox';
+import type { Static, TOptional, TSchema } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { TASK_LIST } from './task-schema.js';
+
+/** The job end states a retry may name; SLURM's names (executors/types.ts JobState) plus LOST. */
+export const RETRY_STATES = ['TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'FAILED', 'CANCELLED', 'BOOT_FAIL', 'DEADLINE', 'LOST'] as const;
+
+/** The states retried when `retry` names none: the ones where the job was not at fault. */
+export const DEFAULT_RETRY_ON: readonly string[] = ['TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'LOST'];
+
+// A run directory is `<basedir>/<name>-<idx>`, and the name tags jobs: no path separators, no blanks, not `.`/`..`.
+const NAME = Type.String({
+  pattern: '^(?!\\.\\.?$)[^/\\\\\\s]+$',
+  expected: 'a name usable as a directory name (no "/", "\\" or spaces, not "." or "..")',
+  description: 'The batch name: prefix of its run ids and run directories. Unique in the file.',
+});
+
+const RETRY = Type.Object(
+  {
+    max: Type.Optional(Type.Integer({ minimum: 0, description: 'Further attempts after the first (default 0).' })),
+    on: Type.Optional(
+      Type.Array(Type.Union(RETRY_STATES.map((state) => Type.Literal(state))), {
+        expected: `a list of job end states (${RETRY_STATES.join(', ')})`,
+        description: `Job end states that are retried (default ${DEFAULT_RETRY_ON.join(', ')}).`,
+      }),
+    ),
+    backoff: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds to wait before the next attempt (default 0).' })),
+  },
+  { additionalProperties: false, description: 'Send a run whose job ended badly back for another attempt.' },
+);
+
+/** Every key a batch may set, and what `batch_config` may set for all batches (all but name and basedir). */
+const SHARED_BATCH_KEYS = {
+  templatedir: Type.String({ minLength: 1, description: 'The directory copied into each run directory; relative to basedir.' }),
+  templates: Type.Array(Type.String({ pattern: '\\.j2$', expected: 'a template file name ending in ".j2"' }), {
+    expected: 'a list of template file names',
+    description: 'Files of templatedir rendered for each run (the ".j2" is dropped from the result).',
+  }),
+  job_file: Type.String({ minLength: 1, description: 'The job script submitted for each run, relative to the run directory.' }),
+  runs: Type.Array(Type.Record(Type.String(), Type.Unknown(), { expected: 'a mapping of run values' }), {
+    expected: 'a list of runs (mappings)',
+    description: 'One entry per run; its keys are available to templates as run.<key>.',
+  }),
+  maxruns: Type.Integer({ minimum: 1, description: 'Most runs of the batch in progress at once.' }),
+  maxjobs: Type.Integer({ minimum: 1, description: 'Most jobs of the batch queued or running at once.' }),
+  repeat: Type.Boolean({ description: 'Run the batch again and again until its pre_batch tasks fail.' }),
+  cluster: Type.String({ description: 'Scheduler partition, for the job template.' }),
+  email: Type.String({ description: 'Mail address, for the job template.' }),
+  nodes: Type.Union([Type.Number(), Type.String()], { description: 'Nodes per job, for the job template.' }),
+  ntasks: Type.Number({ description: 'Tasks per job, for the job template.' }),
+  length: Type.Union([Type.Number(), Type.String()], { description: 'Job time limit, for the job template.' }),
+  pre_batch: TASK_LIST,
+  pre_run: TASK_LIST,
+  post_run: TASK_LIST,
+  post_batch: TASK_LIST,
+  retry: RETRY,
+};
+
+const optional = <T extends Record<string, TSchema>>(keys: T) =>
+  Object.fromEntries(Object.entries(keys).map(([key, schema]) => [key, Type.Optional(schema)])) as {
+    [K in keyof T]: TOptional<T[K]>;
+  };
+
+/** One entry of `batches`. name and basedir are its own; the other keys may come from batch_config. */
+const BATCH = Type.Object(
+  {
+    name: NAME,
+    basedir: Type.String({ minLength: 1, description: 'Where run directories are made; relative to the working directory.' }),
+    ...optional(SHARED_BATCH_KEYS),
+  },
+  { additionalProperties: false, expected: 'a batch (a mapping of batch settings)' },
+);
+
+/** `batch_config`: defaults for every batch; a batch's own value wins. */
+const BATCH_CONFIG = Type.Object(optional(SHARED_BATCH_KEYS), {
+  additionalProperties: false,
+  description: 'Defaults for every batch; a batch\'s own value wins.',
+});
+
+/** A whole configuration file. */
+export const CONFIG_SCHEMA = Type.Object(
+  {
+    ensemble: Type.Object(
+      {
+        vars: Type.Optional(
+          Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'Values every template sees as run.<key>.' }),
+        ),
+        pre_process: Type.Optional(TASK_LIST),
+        post_process: Type.Optional(TASK_LIST),
+        batch_config: Type.Optional(Type.Union([BATCH_CONFIG, Type.Null()])),
+        batches: Type.Array(BATCH, { minItems: 1, expected: 'a list of at least one batch' }),
+      },
+      { additionalProperties: false, expected: 'a mapping of vars, pre_process, post_process, batch_config and batches' },
+    ),
+  },
+  { additionalProperties: false, title: 'model_ensemble configuration', expected: 'a mapping with the key "ensemble"' },
+);
+
+/** A configuration file as written, once it has passed the schema. */
+export type RawConfig = Static<typeof CONFIG_SCHEMA>;
+/** One entry of `batches` as written. */
+export type RawBatch = Static<typeof BATCH>;
+/** The keys a batch may take from batch_config. */
+export const SHARED_KEYS: readonly string[] = Object.keys(SHARED_BATCH_KEYS);
+/** Every key a batch may have. */
+export const BATCH_KEYS: readonly string[] = Object.keys(BATCH.properties);
+
+let validator: ValidateFunction | undefined;
+
+/** Validates plain data (no PyFloat/PyDate) against the schema; returns every error, each with its data. */
+export function validateConfig(data: unknown): ErrorObject[] {
+  if (!validator) {
+    // verbose: each error carries the failing value and schema, which the messages describe.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+    validator = ajv.compile(CONFIG_SCHEMA);
+  }
+  return validator(data) ? [] : [...(validator.errors ?? [])];
+}
+
+/** Copies a schema as plain JSON, without the annotations only our messages read. */
+function stripAnnotations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripAnnotations);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'expected')
+      .map(([key, inner]) => [key, stripAnnotations(inner)]),
+  );
+}
+
+/** The schema as a draft-07 JSON Schema, for editors; `model_ensemble schema` prints it. */
+export function buildJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    ...(stripAnnotations(CONFIG_SCHEMA) as Record<string, unknown>),
+  };
+}

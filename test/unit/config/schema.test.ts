@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Ajv } from 'ajv';
+import { toPlain } from '../../../src/config/plain.js';
+import { buildJsonSchema, validateConfig } from '../../../src/config/schema.js';
+import { parseYaml11 } from '../../../src/config/yaml11.js';
+import { FIXTURES } from './fixtures.js';
+
+/** A committed example configuration, read as plain data. */
+function example(name: string): unknown {
+  const file = path.join(FIXTURES, 'ensembles', name);
+  return toPlain(parseYaml11(fs.readFileSync(file, 'utf8'), name).value);
+}
+
+describe('config/schema', () => {
+  it('prints a draft-07 JSON Schema without the annotations only our messages use', () => {
+    const schema = buildJsonSchema();
+    expect(schema.$schema).to.equal('http://json-schema.org/draft-07/schema#');
+    expect(JSON.stringify(schema)).to.not.include('"expected"');
+  });
+
+  it('gives editors a schema that accepts and refuses what the loader does', () => {
+    // A plain draft-07 validator, as an editor would use, without our keyword.
+    const editor = new Ajv({ allErrors: true, strict: false }).compile(buildJsonSchema());
+    for (const name of ['multi-batch.yaml', 'single-batch.yaml', 'sequential.yaml', 'sanity.yml']) {
+      expect(editor(example(name)), name).to.equal(true);
+      expect(validateConfig(example(name)), name).to.deep.equal([]);
+    }
+    for (const name of ['invalid/bad-type.yaml', 'invalid/shared-name-basedir.yaml', 'invalid/truncated.yaml']) {
+      expect(editor(example(name)), name).to.equal(false);
+    }
+  });
+
+  it('accepts every task with its arguments, and model-ensembler\'s value key', () => {
+    const tasks = [
+      { name: 'check', args: { cmd: 'test -f x', cwd: '.', log: true, fail: false, shell: '/bin/sh', timeout: 5 } },
+      { name: 'execute', args: { cmd: 'true', log: 'run.log' }, value: 1 },
+      { name: 'quota', args: { atleast: 1000, mnt: '/home' } },
+      { name: 'jobs', args: { limit: 3, match: 'alpha' } },
+      { name: 'submit', args: { script: 'extra.sh' } },
+      { name: 'move', args: { dest: '/archive', include: '*.nc', exclude: ['*.tmp'], cwd: 'out' } },
+      { name: 'remove', args: { directory: 'scratch' } },
+      { name: 'remove' },
+    ];
+    const config = { ensemble: { pre_process: tasks, batches: [{ name: 'a', basedir: '.' }] } };
+    expect(validateConfig(config)).to.deep.equal([]);
+  });
+
+  it('requires a name and a basedir in every batch, which batch_config cannot give', () => {
+    const errors = validateConfig({ ensemble: { batch_config: { maxruns: 1 }, batches: [{}] } });
+    expect(errors.map((e) => e.params.missingProperty).sort()).to.deep.equal(['basedir', 'name']);
+  });
+});
