@@ -1,0 +1,234 @@
+// Jinja2's filters where nunjucks' differ in what a template prints: numbers keep Python's types (`3.7|round` is
+// `4.0`, `'3.5'|float` is `3.5`), strings print via Python's str() (`[true]|join` is `True`), and the filters
+// nunjucks lacks (`format`, `tojson`, `min`, `max`, `map`, `items`, `unique`). The rest stay nunjucks' own.
+import { PyFloat } from '../config/values.js';
+import { typeFault } from './fault.js';
+import { formatPercent, roundHalfEven } from './python-format.js';
+import { toJson } from './python-json.js';
+import { bindKeywords, callStrMethod, lookupMember, splitKeywords } from './python-methods.js';
+import { pyAdd, pyBool, pyCompare, pyEq } from './python-ops.js';
+import { isPlainObject, isPyFloat, pyRepr, pyStr } from './python.js';
+
+/** What nunjucks passes filters as `this`: the render context, which knows the environment. */
+export interface FilterThis {
+  readonly env: { getFilter(name: string): Filter; getTest(name: string): Filter };
+}
+
+/** A filter or test as nunjucks calls it: the value first, then the arguments. */
+export type Filter = (this: FilterThis, ...args: unknown[]) => unknown;
+
+/** Binds keyword arguments (`round(2, method='floor')`) to positional parameters by name, as Python does. */
+export function withParams(names: readonly string[], fn: Filter): Filter {
+  return function (this: FilterThis, ...raw: unknown[]) {
+    return fn.apply(this, bindKeywords(raw, names));
+  };
+}
+
+/** A value as Python's list() sees it: a string's characters, a dict's keys. */
+export function toList(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return [...value];
+  if (typeof value === 'string' || value instanceof String) return [...String(value)];
+  if (isPlainObject(value)) return Object.keys(value);
+  throw typeFault(`'${pyStr(value)}' is not iterable`);
+}
+
+/** Follows a Jinja2 attribute path (`'user.name'`, `'0'`) into an item. */
+export function attribute(item: unknown, path: unknown): unknown {
+  let value = item;
+  for (const part of String(path).split('.')) {
+    if (value === undefined) return undefined;
+    value = lookupMember(value, /^\d+$/.test(part) ? Number(part) : part, String(path));
+  }
+  return value;
+}
+
+const INT_DIGITS: Record<number, string> = { 2: '[01]', 8: '[0-7]', 10: '\\d', 16: '[0-9a-fA-F]' };
+const INT_PREFIX: Record<number, RegExp> = { 2: /^0[bB]_?/, 8: /^0[oO]_?/, 16: /^0[xX]_?/ };
+const FLOAT_TEXT = /^[+-]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+const FLOAT_SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
+
+// Python's int(text, base): surrounding whitespace, a sign, digits with single underscores between them.
+function parsePythonInt(text: string, base: number): number | undefined {
+  let body = text.trim();
+  const negative = body.startsWith('-');
+  if (/^[+-]/.test(body)) body = body.slice(1);
+  body = body.replace(INT_PREFIX[base] ?? /^$/, '');
+  const digit = INT_DIGITS[base];
+  if (!digit || !new RegExp(`^${digit}(?:_?${digit})*$`).test(body)) return undefined;
+  const value = parseInt(body.replace(/_/g, ''), base);
+  return negative ? -value : value;
+}
+
+/** Python's float(text), or undefined where Python raises ValueError. */
+export function parsePythonFloat(text: string): number | undefined {
+  const body = text.trim();
+  const special = FLOAT_SPECIAL.exec(body);
+  if (special) return (special[2]!.toLowerCase() === 'nan' ? NaN : Infinity) * (special[1] === '-' ? -1 : 1);
+  return FLOAT_TEXT.test(body) ? Number(body.replace(/_/g, '')) : undefined;
+}
+
+function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  let number: number | undefined;
+  if (typeof value === 'number' || value instanceof PyFloat) number = Number(value);
+  else if (typeof value === 'string') number = parsePythonInt(value, Number(base)) ?? parsePythonFloat(value);
+  if (number === undefined || Number.isNaN(number)) return fallback;
+  if (!Number.isFinite(number)) throw typeFault('cannot convert float infinity to integer');
+  return Math.trunc(number) || 0;
+}
+
+function toFloat(value: unknown, fallback: unknown = new PyFloat(0)): unknown {
+  let number: number | undefined;
+  if (typeof value === 'boolean') number = value ? 1 : 0;
+  else if (typeof value === 'number' || value instanceof PyFloat) number = Number(value);
+  else if (typeof value === 'string') number = parsePythonFloat(value);
+  return number === undefined ? fallback : new PyFloat(number);
+}
+
+function round(value: unknown, precision: unknown = 0, method: unknown = 'common'): unknown {
+  const digits = Number(precision);
+  if (method === 'common') {
+    // Python's round() of an int stays an int.
+    if (!isPyFloat(value) && typeof value !== 'boolean') return digits >= 0 ? value : roundHalfEven(Number(value), digits);
+    return new PyFloat(roundHalfEven(Number(value), digits));
+  }
+  if (method !== 'ceil' && method !== 'floor') throw typeFault('method must be common, ceil or floor');
+  const scale = 10 ** digits;
+  return new PyFloat(Math[method](Number(value) * scale) / scale);
+}
+
+// Jinja2's min/max: strings compared without case unless asked; the item itself is returned.
+function extreme(op: '<' | '>') {
+  return withParams(['value', 'case_sensitive', 'attribute'], (value, caseSensitive = false, attr) => {
+    const items = toList(value);
+    const key = (item: unknown) => {
+      const v = attr === undefined || attr === null ? item : attribute(item, attr);
+      return !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;
+    };
+    return items.reduce((best, item) => (pyCompare(key(item), [op, key(best)]) ? item : best), items[0]);
+  });
+}
+
+// Jinja2's select/reject/selectattr/rejectattr: keep the items whose test (or truth) comes out as `keep`.
+function choose(keep: boolean, byAttribute: boolean): Filter {
+  return function (this: FilterThis, value, ...rest) {
+    const { args } = splitKeywords(rest);
+    const attr = byAttribute ? args.shift() : undefined;
+    const testName = args.shift();
+    const test = testName === undefined ? undefined : this.env.getTest(String(testName));
+    return toList(value).filter((item) => {
+      const subject = byAttribute ? attribute(item, attr) : item;
+      const passed = test ? test.call(this, subject, ...args) === true : pyBool(subject);
+      return passed === keep;
+    });
+  };
+}
+
+function indent(s: unknown, width: unknown = 4, first: unknown = false, blank: unknown = false): string {
+  const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));
+  const lines = callStrMethod('splitlines', `${pyStr(s)}\n`) as string[];
+  const body = lines.map((line, i) => (i === 0 || (!line && !pyBool(blank)) ? line : pad + line)).join('\n');
+  return pyBool(first) ? pad + body : body;
+}
+
+function truncate(s: unknown, length: unknown = 255, killwords: unknown = false, end: unknown = '...', leeway: unknown = 5) {
+  const text = pyStr(s);
+  const size = Number(length);
+  const tail = pyStr(end);
+  if (text.length <= size + Number(leeway ?? 5)) return text;
+  if (pyBool(killwords)) return text.slice(0, size - tail.length) + tail;
+  const cut = text.slice(0, size - tail.length);
+  const space = cut.lastIndexOf(' ');
+  return (space < 0 ? cut : cut.slice(0, space)) + tail;
+}
+
+// Jinja2's groupby: items sorted and grouped by an attribute, each group a (grouper, list) pair.
+function groupby(value: unknown, attr: unknown, fallback: unknown = null, caseSensitive: unknown = false): unknown[] {
+  const keyOf = (item: unknown) => {
+    const key = attribute(item, attr) ?? fallback;
+    return !pyBool(caseSensitive) && typeof key === 'string' ? key.toLowerCase() : key;
+  };
+  // A stable sort, as Python's sorted() is.
+  const sorted = toList(value).map((item) => ({ item, key: keyOf(item) }))
+    .sort((a, b) => (pyCompare(a.key, ['<', b.key]) ? -1 : pyCompare(b.key, ['<', a.key]) ? 1 : 0));
+  const groups: unknown[][] = [];
+  let last: { key: unknown; items: unknown[] } | undefined;
+  for (const { item, key } of sorted) {
+    if (last && pyEq(last.key, key)) {
+      last.items.push(item);
+    } else {
+      last = { key, items: [item] };
+      const grouper = attribute(item, attr) ?? fallback;
+      groups.push(Object.assign([grouper, last.items], { grouper, list: last.items }));
+    }
+  }
+  return groups;
+}
+
+// Values that Python's set would treat as one: 1, 1.0 and True alike; strings without case unless asked.
+function uniqueKey(value: unknown, caseSensitive: boolean): string {
+  if (typeof value === 'string') return `s:${caseSensitive ? value : value.toLowerCase()}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat) return `n:${Number(value)}`;
+  return `r:${pyRepr(value)}`;
+}
+
+/** The filters installed over nunjucks' own. */
+export const PYTHON_FILTERS: Readonly<Record<string, Filter>> = {
+  default: withParams(['value', 'default_value', 'boolean'], (value, fallback = '', boolean = false) =>
+    value === undefined || (pyBool(boolean) && !pyBool(value)) ? fallback : value),
+  string: (value) => pyStr(value),
+  upper: (value) => pyStr(value).toUpperCase(),
+  lower: (value) => pyStr(value).toLowerCase(),
+  capitalize: (value) => callStrMethod('capitalize', pyStr(value)),
+  title: (value) => pyStr(value).split(/([-\s({[<]+)/).filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase()).join(''),
+  trim: withParams(['value', 'chars'], (value, chars) => callStrMethod('strip', pyStr(value), chars)),
+  center: withParams(['value', 'width'], (value, width = 80) => callStrMethod('center', pyStr(value), width)),
+  replace: withParams(['s', 'old', 'new', 'count'], (s, old, replacement, count) =>
+    callStrMethod('replace', pyStr(s), pyStr(old), pyStr(replacement), count)),
+  indent: withParams(['s', 'width', 'first', 'blank'], indent),
+  truncate: withParams(['s', 'length', 'killwords', 'end', 'leeway'], truncate),
+  wordcount: (value) => (pyStr(value).match(/\w+/g) ?? []).length,
+  join: withParams(['value', 'd', 'attribute'], (value, separator = '', attr) =>
+    toList(value).map((item) => pyStr(attr === undefined || attr === null ? item : attribute(item, attr))).join(pyStr(separator))),
+  format(value, ...rest) {
+    const { args, kwargs } = splitKeywords(rest);
+    const named = Object.keys(kwargs).length > 0;
+    if (named && args.length) throw typeFault("can't handle positional and keyword arguments at the same time");
+    return formatPercent(pyStr(value), named ? kwargs : args);
+  },
+  int: withParams(['value', 'default', 'base'], toInt),
+  float: withParams(['value', 'default'], toFloat),
+  round: withParams(['value', 'precision', 'method'], round),
+  abs: (value) => (value instanceof PyFloat ? new PyFloat(Math.abs(value.valueOf())) : Math.abs(Number(value))),
+  sum: withParams(['iterable', 'attribute', 'start'], (value, attr, start = 0) =>
+    toList(value).reduce((total, item) => pyAdd(total, attr === undefined || attr === null ? item : attribute(item, attr)), start)),
+  min: extreme('<'),
+  max: extreme('>'),
+  length: (value) => (value === undefined ? 0 : isPlainObject(value) ? Object.keys(value).length : toList(value).length),
+  list: (value) => toList(value),
+  items: (value) => (value === undefined ? [] : Object.entries(value as object)),
+  unique: withParams(['value', 'case_sensitive', 'attribute'], (value, caseSensitive = false, attr) => {
+    const seen = new Set<string>();
+    return toList(value).filter((item) => {
+      const key = uniqueKey(attr === undefined || attr === null ? item : attribute(item, attr), pyBool(caseSensitive));
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+  }),
+  map(this: FilterThis, value, ...rest) {
+    const { args, kwargs } = splitKeywords(rest);
+    if (kwargs['attribute'] !== undefined) {
+      return toList(value).map((item) => attribute(item, kwargs['attribute']) ?? kwargs['default']);
+    }
+    const filter = this.env.getFilter(String(args.shift()));
+    return toList(value).map((item) => filter.call(this, item, ...args));
+  },
+  select: choose(true, false),
+  reject: choose(false, false),
+  selectattr: choose(true, true),
+  rejectattr: choose(false, true),
+  tojson: withParams(['value', 'indent'], (value, indentation) => toJson(value, indentation)),
+  groupby: withParams(['value', 'attribute', 'default', 'case_sensitive'], groupby),
+  attr: (value, name) => lookupMember(value, name, 'value'),
+};

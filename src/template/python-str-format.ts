@@ -1,0 +1,93 @@
+// Python's `str.format`, for templates that call it: `"{:04d}".format(run.idx)`, `"{name}_{0}".format(1, name=x)`.
+// Field names may be positional, numbered or keyword, with attribute and index access; the format spec follows
+// Python's mini-language ([[fill]align][sign][#][0][width][,|_][.precision][type]).
+import { typeFault } from './fault.js';
+import { convertValue } from './python-format.js';
+import { isPyFloat, pyRepr, pyStr } from './python.js';
+
+const SPEC = /^(?:(.)?([<>=^]))?([-+ ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([a-zA-Z%])?$/s;
+
+/** Formats one value by a Python format spec (`format(value, spec)`). */
+export function formatSpec(value: unknown, spec: string): string {
+  if (spec === '') return pyStr(value);
+  const match = SPEC.exec(spec);
+  if (!match) throw typeFault(`invalid format specifier '${spec}'`);
+  const [, fillChar, alignChar, signFlag = '-', alt, zero, width, grouping, prec, typeChar] = match;
+  const isNumber = typeof value === 'number' || typeof value === 'boolean' || isPyFloat(value);
+  let type = typeChar;
+  if (type === undefined) type = !isNumber ? 's' : isPyFloat(value) ? '' : 'd';
+  const precision = prec === undefined ? undefined : Number(prec);
+  let sign = '';
+  let body: string;
+  if (type === '' && precision === undefined) {
+    // No type on a float: str(), as `'{:>6}'.format(1.0)` gives `   1.0`.
+    const text = pyStr(value);
+    sign = text.startsWith('-') ? '-' : '';
+    body = sign ? text.slice(1) : text;
+  } else {
+    const converted = convertValue(value, { type: type || 'g', precision, alternate: alt !== undefined });
+    sign = converted.sign;
+    body = converted.body;
+    // No type with a precision: like 'g', but fixed notation keeps a digit after the point.
+    if (type === '' && /^\d+$/.test(body)) body += '.0';
+  }
+  if (grouping && isNumber) body = groupDigits(body, grouping);
+  if (isNumber && sign === '' && signFlag !== '-') sign = signFlag;
+  const fill = fillChar ?? (zero && !alignChar ? '0' : ' ');
+  const align = alignChar ?? (zero ? '=' : isNumber ? '>' : '<');
+  const pad = Number(width ?? 0) - sign.length - body.length;
+  if (pad <= 0) return sign + body;
+  switch (align) {
+    case '<':
+      return sign + body + fill.repeat(pad);
+    case '^':
+      return fill.repeat(Math.floor(pad / 2)) + sign + body + fill.repeat(pad - Math.floor(pad / 2));
+    case '=':
+      return sign + fill.repeat(pad) + body;
+    default:
+      return fill.repeat(pad) + sign + body;
+  }
+}
+
+function groupDigits(body: string, separator: string): string {
+  const match = /^(\d+)(.*)$/s.exec(body);
+  if (!match) return body;
+  const [, int = '', rest = ''] = match;
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, separator) + rest;
+}
+
+// Follows `.attr` and `[key]` parts of a field name: `{0.year}`, `{run[name]}`.
+function resolveField(name: string, args: readonly unknown[], kwargs: Record<string, unknown>, auto: () => number) {
+  const match = /^([^.[]*)(.*)$/s.exec(name);
+  const [, head = '', path = ''] = match ?? [];
+  let value: unknown;
+  if (head === '') value = args[auto()];
+  else if (/^\d+$/.test(head)) value = args[Number(head)];
+  else value = kwargs[head];
+  if (value === undefined) throw typeFault(`format field '${name}' has no value`);
+  for (const part of path.matchAll(/\.([^.[]+)|\[([^\]]*)\]/g)) {
+    const key = part[1] ?? part[2] ?? '';
+    const container = value as Record<string, unknown> | undefined;
+    value = container?.[Array.isArray(container) && /^\d+$/.test(key) ? Number(key) : key];
+    if (value === undefined) throw typeFault(`format field '${name}' has no value`);
+  }
+  return value;
+}
+
+/** Python's `template.format(*args, **kwargs)`. */
+export function formatBraces(template: string, args: readonly unknown[], kwargs: Record<string, unknown>): string {
+  let next = 0;
+  const auto = () => next++;
+  return template.replace(/\{\{|\}\}|\{([^{}]*)\}|[{}]/g, (whole, field: string | undefined) => {
+    if (whole === '{{') return '{';
+    if (whole === '}}') return '}';
+    if (field === undefined) throw typeFault(`single '${whole}' encountered in format string`);
+    const match = /^([^!:]*)(?:!([rsa]))?(?::(.*))?$/s.exec(field);
+    if (!match) throw typeFault(`invalid format field '{${field}}'`);
+    const [, name = '', conversion, spec = ''] = match;
+    let value = resolveField(name, args, kwargs, auto);
+    if (conversion === 'r' || conversion === 'a') value = pyRepr(value);
+    else if (conversion === 's') value = pyStr(value);
+    return formatSpec(value, spec);
+  });
+}
