@@ -34,6 +34,17 @@ export const FINAL_JOB_STATES: ReadonlySet<JobState> = new Set<JobState>([
   'LOST',
 ]);
 
+/** Final states in which the scheduler ended the job itself: their names say more than any exit code. */
+export const SCHEDULER_END_STATES: ReadonlySet<JobState> = new Set<JobState>([
+  'TIMEOUT',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
+  'CANCELLED',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+]);
+
 /** What an executor knows of a job. */
 export interface JobStatus {
   readonly state: JobState;
@@ -63,6 +74,8 @@ export interface JobSpec {
    * (SLURM `--comment`), so a job submitted just before a crash can be found again with `find`.
    */
   readonly tag: string;
+  /** Names the job's own files instead of the attempt, for extra jobs sharing a run directory and attempt. */
+  readonly fileKey?: string;
   /** Extra environment for the job. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -85,8 +98,13 @@ export interface Executor {
   poll(ids: readonly JobId[], signal?: AbortSignal): Promise<Map<JobId, JobStatus>>;
   /** Cancels the given jobs (one scheduler call). */
   cancel(ids: readonly JobId[], signal?: AbortSignal): Promise<void>;
-  /** Finds the job carrying `tag` (submitted before a crash), if the executor still knows it. */
-  find(tag: string, signal?: AbortSignal): Promise<JobId | undefined>;
+  /**
+   * Finds the job of this attempt (its `tag`, its run directory's marker files) submitted by an earlier process,
+   * if the executor still knows it: how a crash between journaling and submitting never leads to a second job.
+   */
+  find(job: JobSpec, signal?: AbortSignal): Promise<JobId | undefined>;
+  /** Registers a job submitted by an earlier process, so that `poll` follows it. */
+  adopt(id: JobId, job: JobSpec): void;
   /** Subscribes to status changes; only executors with `pushesStatus` call it. Returns the unsubscribe. */
   onStatus?(listener: (id: JobId, status: JobStatus) => void): () => void;
   /** Releases timers and handles; jobs in flight are left alone. */

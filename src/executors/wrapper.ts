@@ -2,6 +2,7 @@
 // `#SBATCH` directives only from the script it is given, so the wrapper carries the job file's directive block
 // verbatim at its top; the exit-code file it writes settles a job's end with or without SLURM accounting.
 import path from 'node:path';
+import type { JobSpec } from './types.js';
 
 /** The hidden folder in each run directory that holds the tool's own per-run files. */
 export const RUN_META_DIR = '.model_ensemble';
@@ -18,15 +19,20 @@ export interface AttemptFiles {
   readonly output: string;
 }
 
-/** The per-attempt files of a run directory. */
-export function attemptFiles(dir: string, attempt: number): AttemptFiles {
+/** The files of one job in a run directory, named by `key` (the attempt, or `<attempt>.x<n>` for extra jobs). */
+export function attemptFiles(dir: string, key: number | string): AttemptFiles {
   const meta = path.join(dir, RUN_META_DIR);
   return {
-    wrapper: path.join(meta, `job-${attempt}.sh`),
-    exitCode: path.join(meta, `exit-${attempt}`),
-    started: path.join(meta, `started-${attempt}`),
-    output: path.join(meta, `job-${attempt}.out`),
+    wrapper: path.join(meta, `job-${key}.sh`),
+    exitCode: path.join(meta, `exit-${key}`),
+    started: path.join(meta, `started-${key}`),
+    output: path.join(meta, `job-${key}.out`),
   };
+}
+
+/** The files of a job. */
+export function jobFiles(job: Pick<JobSpec, 'dir' | 'attempt' | 'fileKey'>): AttemptFiles {
+  return attemptFiles(job.dir, job.fileKey ?? job.attempt);
 }
 
 /** Quotes a word for bash: single quotes, with embedded single quotes spelt `'\''`. */
@@ -74,13 +80,15 @@ export interface WrapperOptions {
   /** The job file's text, for its `#!` line and directives. */
   readonly scriptText: string;
   readonly attempt: number;
+  /** Names the job's files when several jobs share a run directory and attempt (extra jobs of the `submit` task). */
+  readonly fileKey?: string;
   /** Interpreter for a job file without a `#!` line. */
   readonly shell: string;
 }
 
 /** Builds the wrapper script text for one attempt of a job. */
 export function buildJobWrapper(options: WrapperOptions): string {
-  const files = attemptFiles(options.dir, options.attempt);
+  const files = jobFiles(options);
   const interpreter = parseShebang(options.scriptText) ?? [options.shell];
   const command = [...interpreter, path.join(options.dir, options.script)].map(quoteShell).join(' ');
   const exitTmp = quoteShell(`${files.exitCode}.tmp`);

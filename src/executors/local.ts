@@ -1,0 +1,175 @@
+// The local executor (alias `dummy`): each job is a process on this machine, running the job wrapper in the run
+// directory. A job's end is an event (the child's exit), reported at once. Jobs run in their own session with
+// their output in a file, so they outlive the orchestrator (Ctrl-C, kill -9); a later process re-attaches to
+// them through the marker and exit-code files the wrapper writes (`adopt`, `find`).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ExecutorError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { killGroup } from '../process.js';
+import type { Executor, JobId, JobSpec, JobStatus } from './types.js';
+import { buildJobWrapper, jobFiles, parseExitCode } from './wrapper.js';
+
+export interface LocalExecutorOptions {
+  /** Interpreter for job files without a `#!` line; default /bin/bash. */
+  readonly shell?: string;
+  /** Milliseconds between SIGTERM and SIGKILL when cancelling; default 5000. */
+  readonly killGraceMs?: number;
+  readonly logger?: Logger;
+}
+
+interface LocalJob {
+  readonly spec: JobSpec;
+  readonly pid: number;
+  status: JobStatus;
+  cancelled: boolean;
+  /** Started by this process (its exit is an event), rather than adopted after a restart. */
+  readonly child: boolean;
+}
+
+type Listener = (id: JobId, status: JobStatus) => void;
+
+/** Reads a file's text, or undefined when it does not exist. */
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Whether `pid` is alive and still runs `wrapper` (a pid reused by another program does not count). */
+async function isRunning(pid: number, wrapper: string): Promise<boolean> {
+  const cmdline = await readIfExists(`/proc/${pid}/cmdline`);
+  return cmdline !== undefined && cmdline.split('\0').includes(wrapper);
+}
+
+/** The status a finished job's exit code means. */
+function statusFromExit(code: number, spec: JobSpec): JobStatus {
+  if (code === 0) return { state: 'COMPLETED', exitCode: 0 };
+  const output = path.relative(spec.dir, jobFiles(spec).output);
+  return { state: 'FAILED', exitCode: code, reason: `exit ${code} (output in ${output})` };
+}
+
+/** Runs jobs as local processes. */
+export class LocalExecutor implements Executor {
+  readonly name = 'local';
+  readonly capabilities = { remote: false, pushesStatus: true } as const;
+  private readonly jobs = new Map<JobId, LocalJob>();
+  private readonly listeners = new Set<Listener>();
+  private readonly shell: string;
+  private readonly killGraceMs: number;
+
+  constructor(options: LocalExecutorOptions = {}) {
+    this.shell = options.shell ?? '/bin/bash';
+    this.killGraceMs = options.killGraceMs ?? 5000;
+  }
+
+  async submit(job: JobSpec, signal?: AbortSignal): Promise<JobId> {
+    signal?.throwIfAborted();
+    const files = jobFiles(job);
+    const scriptText = await fs.readFile(path.join(job.dir, job.script), 'utf8').catch((error: unknown) => {
+      throw new ExecutorError('ERR_JOB_FILE', `job file ${job.script} cannot be read in ${job.dir}`, { cause: error });
+    });
+    await fs.mkdir(path.dirname(files.wrapper), { recursive: true });
+    await fs.rm(files.exitCode, { force: true });
+    const wrapper = buildJobWrapper({ ...job, scriptText, shell: this.shell });
+    await fs.writeFile(files.wrapper, wrapper, { mode: 0o755 });
+    const output = await fs.open(files.output, 'w');
+    let pid: number | undefined;
+    try {
+      const child = spawn('/bin/bash', [files.wrapper], {
+        cwd: job.dir,
+        detached: true,
+        stdio: ['ignore', output.fd, output.fd],
+        env: { ...process.env, ...job.env },
+      });
+      pid = child.pid;
+      if (pid === undefined) {
+        throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}`);
+      }
+      const id = String(pid);
+      const record: LocalJob = { spec: job, pid, status: { state: 'RUNNING' }, cancelled: false, child: true };
+      this.jobs.set(id, record);
+      child.once('exit', (code, sig) => {
+        const status: JobStatus =
+          code !== null
+            ? statusFromExit(code, job)
+            : { state: record.cancelled ? 'CANCELLED' : 'FAILED', reason: `killed by ${String(sig)}` };
+        this.settle(id, status);
+      });
+      return id;
+    } finally {
+      await output.close();
+    }
+  }
+
+  /** Registers a job started by an earlier process, so `poll` can follow it. */
+  adopt(id: JobId, job: JobSpec): void {
+    if (this.jobs.has(id)) return;
+    this.jobs.set(id, { spec: job, pid: Number(id), status: { state: 'RUNNING' }, cancelled: false, child: false });
+  }
+
+  async poll(ids: readonly JobId[]): Promise<Map<JobId, JobStatus>> {
+    const result = new Map<JobId, JobStatus>();
+    for (const id of ids) {
+      const job = this.jobs.get(id);
+      if (!job) continue;
+      if (!job.child && job.status.state === 'RUNNING') await this.refreshAdopted(id, job);
+      result.set(id, job.status);
+    }
+    return result;
+  }
+
+  async cancel(ids: readonly JobId[]): Promise<void> {
+    for (const id of ids) {
+      const job = this.jobs.get(id);
+      const pid = job?.pid ?? Number(id);
+      if (job) job.cancelled = true;
+      killGroup(pid, 'SIGTERM');
+      setTimeout(() => killGroup(pid, 'SIGKILL'), this.killGraceMs).unref();
+      if (job && !job.child) this.settle(id, { state: 'CANCELLED', reason: 'cancelled' });
+    }
+    return Promise.resolve();
+  }
+
+  /** Finds an attempt started before a crash from the marker its wrapper wrote. */
+  async find(job: JobSpec): Promise<JobId | undefined> {
+    const files = jobFiles(job);
+    const started = await readIfExists(files.started);
+    const pid = Number(started?.split(' ')[1]);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return String(pid);
+  }
+
+  onStatus(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    return Promise.resolve();
+  }
+
+  /** Settles an adopted job from its exit-code file, or from its process having gone. */
+  private async refreshAdopted(id: JobId, job: LocalJob): Promise<void> {
+    const files = jobFiles(job.spec);
+    const code = parseExitCode((await readIfExists(files.exitCode)) ?? '');
+    if (code !== undefined) return this.settle(id, statusFromExit(code, job.spec));
+    if (await isRunning(job.pid, files.wrapper)) return;
+    // Gone without an exit code: killed with the machine or by hand. Read the file once more in case the job
+    // ended between the two looks.
+    const late = parseExitCode((await readIfExists(files.exitCode)) ?? '');
+    this.settle(id, late !== undefined ? statusFromExit(late, job.spec) : { state: 'LOST', reason: 'process gone without an exit code' });
+  }
+
+  private settle(id: JobId, status: JobStatus): void {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    job.status = status;
+    for (const listener of this.listeners) listener(id, status);
+  }
+}

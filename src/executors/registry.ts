@@ -1,0 +1,50 @@
+// The executors by name: `local` (alias `dummy`, model-ensembler's name) and `slurm`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { LocalExecutor } from './local.js';
+import { SlurmExecutor } from './slurm.js';
+import type { Executor } from './types.js';
+
+/** The names the command line accepts. */
+export const EXECUTOR_NAMES = ['slurm', 'dummy', 'local'] as const;
+export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
+
+/** A name as an executor name: `slurm` when it is none (the default). */
+export function readExecutorName(value: unknown): ExecutorName {
+  return (EXECUTOR_NAMES as readonly string[]).includes(String(value)) ? (value as ExecutorName) : 'slurm';
+}
+
+export interface ExecutorSettings {
+  readonly shell: string;
+  readonly logger: Logger;
+}
+
+/** Whether an executable `program` is in one of the PATH folders. */
+export function onPath(program: string, searchPath = process.env.PATH ?? ''): boolean {
+  return searchPath
+    .split(path.delimiter)
+    .filter((dir) => dir !== '')
+    .some((dir) => {
+      try {
+        fs.accessSync(path.join(dir, program), fs.constants.X_OK);
+        return fs.statSync(path.join(dir, program)).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Throws a usage error (exit 2) when the named executor cannot work here: `slurm` without `sbatch` on PATH. */
+export function assertExecutorAvailable(name: ExecutorName): void {
+  if (name === 'slurm' && !onPath('sbatch')) {
+    throw new UsageError('sbatch is not on PATH: this machine has no SLURM. Add `dummy` after the configuration file to run the jobs as local processes.');
+  }
+}
+
+/** Builds the named executor. */
+export function createExecutor(name: ExecutorName, settings: ExecutorSettings): Executor {
+  if (name === 'slurm') return new SlurmExecutor({ shell: settings.shell, logger: settings.logger });
+  return new LocalExecutor({ shell: settings.shell, logger: settings.logger });
+}
