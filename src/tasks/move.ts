@@ -1,0 +1,50 @@
+// `move`: copy the working directory (the run directory) into `dest/<run id>/` with rsync, with rsync
+// include/exclude patterns. Given includes and no excludes, everything else is excluded, as model-ensembler does.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { TaskError } from '../errors.js';
+import { DEFAULT_TASK_TIMEOUT_S } from './command.js';
+import { numberArg, stringArg, stringListArg } from './args.js';
+import type { Task } from './types.js';
+
+/** The rsync arguments for a move of `source` into `target`. */
+export function buildRsyncArgs(include: readonly string[], exclude: readonly string[], target: string): string[] {
+  const excludes = exclude.length === 0 && include.length > 0 ? ['*'] : exclude;
+  return [
+    '-a',
+    ...include.map((pattern) => `--include=${pattern}`),
+    ...excludes.map((pattern) => `--exclude=${pattern}`),
+    './',
+    `${target}/`,
+  ];
+}
+
+/** The `move` task. */
+export const moveTask: Task = {
+  name: 'move',
+  kind: 'process',
+  async run(ctx, args, signal) {
+    const dest = stringArg(args.dest);
+    const id = stringArg(ctx.values.id);
+    if (!dest) throw new TaskError('ERR_TASK_ARGS', 'move: dest is required');
+    if (!id) throw new TaskError('ERR_TASK_ARGS', 'move: only a run can be moved (pre_run or post_run)');
+    const cwd = path.resolve(ctx.cwd, stringArg(args.cwd) ?? '.');
+    const target = path.resolve(cwd, dest, id);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const rsyncArgs = buildRsyncArgs(stringListArg(args.include), stringListArg(args.exclude), target);
+    ctx.logger.info(`move: rsync ${rsyncArgs.join(' ')}`);
+    const result = await execa('rsync', rsyncArgs, {
+      cwd,
+      reject: false,
+      all: true,
+      cancelSignal: signal,
+      timeout: (numberArg(args.timeout) ?? DEFAULT_TASK_TIMEOUT_S) * 1000,
+    });
+    signal.throwIfAborted();
+    if (result.failed) {
+      const why = result.timedOut ? 'timed out' : `exit ${String(result.exitCode)}`;
+      throw new TaskError('ERR_TASK_FAILED', `move: rsync into ${target} failed (${why}): ${String(result.all).trim()}`);
+    }
+  },
+};

@@ -1,0 +1,28 @@
+// Runs a list of tasks in order: resolves `run.` arguments, skips the checks under `-c`, and stops at the first
+// failure with a TaskError that names the task.
+import { TaskError } from '../errors.js';
+import type { TaskSpec } from '../config/types.js';
+import { resolveRunArgs } from './args.js';
+import { TASKS } from './registry.js';
+import type { TaskContext } from './types.js';
+
+export interface RunTasksOptions {
+  /** Skip `check`-kind tasks (check, quota, jobs): `-c/--no-checks`. */
+  readonly noChecks: boolean;
+  readonly signal: AbortSignal;
+}
+
+/** Runs `specs` one after another; throws the first task's failure. */
+export async function runTasks(specs: readonly TaskSpec[], ctx: TaskContext, options: RunTasksOptions): Promise<void> {
+  for (const spec of specs) {
+    options.signal.throwIfAborted();
+    const task = TASKS.get(spec.name);
+    if (!task) throw new TaskError('ERR_TASK_UNKNOWN', `unknown task "${spec.name}"`, { where: spec.where });
+    if (options.noChecks && task.kind === 'check') {
+      ctx.logger.debug(`skipping ${spec.name} (no checks)`);
+      continue;
+    }
+    const args = resolveRunArgs(spec.name, spec.args, ctx.values);
+    await task.run(ctx, args, options.signal);
+  }
+}

@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { JobSlots } from '../../../src/engine/limits.js';
+import { resolveRunArgs } from '../../../src/tasks/args.js';
+import { buildRsyncArgs } from '../../../src/tasks/move.js';
+import { TASKS } from '../../../src/tasks/registry.js';
+import { runTasks } from '../../../src/tasks/runner.js';
+import type { TaskSpec } from '../../../src/config/types.js';
+import { taskContext } from '../../helpers/task-context.js';
+import { tempDirs } from '../../helpers/tmp.js';
+
+const spec = (name: string, args: Record<string, unknown>): TaskSpec => ({ name, args, where: { file: 'c.yaml', line: 1 } });
+const never = new AbortController().signal;
+
+async function failureOf(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected a failure');
+}
+
+describe('tasks', () => {
+  const tmp = tempDirs();
+  after(() => tmp.cleanup());
+
+  it('takes a run. argument from the run context, nested keys included, and names one that is missing', () => {
+    const values = { archive: '/data/a', model: { steps: 10 } };
+    expect(resolveRunArgs('move', { dest: 'run.archive', n: 'run.model.steps', keep: 'x' }, values)).to.deep.equal({ dest: '/data/a', n: 10, keep: 'x' });
+    expect(() => resolveRunArgs('move', { dest: 'run.nothere' }, values)).to.throw(/argument dest is run\.nothere, which is not defined/);
+  });
+
+  it('execute runs in the working directory with the chosen shell and fails on a non-zero exit with its output', async () => {
+    const dir = await tmp.make();
+    await runTasks([spec('execute', { cmd: 'echo $0 > shell.txt; pwd >> shell.txt' })], taskContext(dir), { noChecks: false, signal: never });
+    expect(await fs.readFile(path.join(dir, 'shell.txt'), 'utf8')).to.equal(`/bin/bash\n${dir}\n`);
+    const error = await failureOf(runTasks([spec('execute', { cmd: 'echo nope >&2; exit 3' })], taskContext(dir), { noChecks: false, signal: never }));
+    expect(error.code).to.equal('ERR_TASK_FAILED');
+    expect(error.message).to.equal('execute `echo nope >&2; exit 3` exit 3: nope');
+  });
+
+  it('execute with log: true writes the output to execute_command.HHMMSS.ffffff.log in the working directory', async () => {
+    const dir = await tmp.make();
+    await runTasks([spec('execute', { cmd: 'echo logged', log: true }), spec('execute', { cmd: 'true', log: true })], taskContext(dir), { noChecks: false, signal: never });
+    const logs = (await fs.readdir(dir)).filter((f) => /^execute_command\.\d{6}\.\d{6}\.log$/.test(f));
+    expect(logs).to.have.length(1);
+    expect(await fs.readFile(path.join(dir, logs[0] ?? ''), 'utf8')).to.equal('logged\n');
+  });
+
+  it('execute stops a command at its timeout', async () => {
+    const dir = await tmp.make();
+    const error = await failureOf(runTasks([spec('execute', { cmd: 'sleep 10', timeout: 0.2 })], taskContext(dir), { noChecks: false, signal: never }));
+    expect(error.message).to.contain('timed out after 0.2 s');
+  });
+
+  it('check tries again until its command succeeds', async () => {
+    const dir = await tmp.make();
+    await runTasks([spec('check', { cmd: 'n=$(cat n 2>/dev/null || echo 0); echo $((n+1)) > n; [ $n -ge 3 ]' })], taskContext(dir), { noChecks: false, signal: never });
+    expect(await fs.readFile(path.join(dir, 'n'), 'utf8')).to.equal('4\n');
+  });
+
+  it('check with fail: true fails at the first non-zero exit', async () => {
+    const dir = await tmp.make();
+    const error = await failureOf(runTasks([spec('check', { cmd: 'false', fail: true })], taskContext(dir), { noChecks: false, signal: never }));
+    expect(error.code).to.equal('ERR_CHECK_FAILED');
+  });
+
+  it('-c skips check, quota and jobs tasks but still runs execute', async () => {
+    const dir = await tmp.make();
+    const specs = [spec('check', { cmd: 'false', fail: true }), spec('quota', { atleast: 1e15 }), spec('jobs', { limit: 1 }), spec('execute', { cmd: 'touch ran' })];
+    const jobs = new JobSlots();
+    jobs.take('b');
+    await runTasks(specs, taskContext(dir, {}, { jobs, batchName: 'b' }), { noChecks: true, signal: never });
+    expect(await fs.stat(path.join(dir, 'ran'))).to.be.an('object');
+  });
+
+  it('quota passes when enough space is free and waits while it is not', async () => {
+    const dir = await tmp.make();
+    await runTasks([spec('quota', { atleast: 1 })], taskContext(dir), { noChecks: false, signal: never });
+    const stop = new AbortController();
+    const waiting = runTasks([spec('quota', { atleast: 1e15 })], taskContext(dir), { noChecks: false, signal: stop.signal });
+    setTimeout(() => stop.abort(), 100);
+    expect((await failureOf(waiting)).name).to.equal('AbortError');
+  });
+
+  it('jobs waits while the batch has limit or more jobs in flight and goes on when one ends', async () => {
+    const dir = await tmp.make();
+    const jobs = new JobSlots();
+    jobs.take('alpha');
+    jobs.take('alpha');
+    let done = false;
+    const waiting = runTasks([spec('jobs', { limit: 2 })], taskContext(dir, {}, { jobs, batchName: 'alpha' }), { noChecks: false, signal: never }).then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).to.equal(false);
+    jobs.release('alpha');
+    await waiting;
+    expect(done).to.equal(true);
+  });
+
+  it('move copies the run directory into dest/<run id>/ with rsync, honouring include and exclude', async () => {
+    const dir = await tmp.make();
+    const run = path.join(dir, 'b-0');
+    await fs.mkdir(run);
+    await fs.writeFile(path.join(run, 'keep.nc'), 'x');
+    await fs.writeFile(path.join(run, 'drop.log'), 'x');
+    await runTasks([spec('move', { dest: 'run.archive', include: ['*.nc'] })], taskContext(run, { id: 'b-0', archive: path.join(dir, 'archive/deep') }), {
+      noChecks: false,
+      signal: never,
+    });
+    expect(await fs.readdir(path.join(dir, 'archive/deep/b-0'))).to.deep.equal(['keep.nc']);
+    expect(buildRsyncArgs([], ['*.log'], '/t')).to.deep.equal(['-a', '--exclude=*.log', './', '/t/']);
+  });
+
+  it('remove deletes the run directory, or the directory it is given', async () => {
+    const dir = await tmp.make();
+    const run = path.join(dir, 'b-0');
+    await fs.mkdir(path.join(run, 'sub'), { recursive: true });
+    await runTasks([spec('remove', {})], taskContext(run, { dir: run }), { noChecks: false, signal: never });
+    await fs.mkdir(path.join(dir, 'other'));
+    await runTasks([spec('remove', { directory: 'other' })], taskContext(dir), { noChecks: false, signal: never });
+    expect(await fs.readdir(dir)).to.deep.equal([]);
+  });
+
+  it('registers every task model-ensembler configurations name', () => {
+    expect([...TASKS.keys()].sort()).to.deep.equal(['check', 'execute', 'jobs', 'move', 'quota', 'remove', 'submit']);
+  });
+});
