@@ -1,0 +1,85 @@
+// The journal: one JSON line per run state change, appended and flushed to disk (datasync) before the action it
+// records is acted upon. Appends that arrive while a flush is under way share the next flush (group commit), so
+// hundreds of runs changing state at once cost a handful of syncs. Plain files only: it must work on the shared
+// filesystems of login nodes, with this process as the only writer (the lock sees to that).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { JournalEntry } from './types.js';
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** An open journal file, appended to by one process. */
+export class Journal {
+  readonly file: string;
+  private handle: fs.FileHandle;
+  private pending: string[] = [];
+  private waiters: Waiter[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(file: string, handle: fs.FileHandle) {
+    this.file = file;
+    this.handle = handle;
+  }
+
+  /** Opens (creating it and its folder) the journal at `file` for appending. */
+  static async open(file: string): Promise<Journal> {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    return new Journal(file, await fs.open(file, 'a'));
+  }
+
+  /** Appends one entry; resolves once it is on disk. */
+  append(entry: JournalEntry): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`journal ${this.file} is closed`));
+    this.pending.push(`${JSON.stringify(entry)}\n`);
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Replaces the journal by `entries` (compaction): written beside it, synced, renamed over it, folder synced. */
+  async rewrite(entries: readonly JournalEntry[]): Promise<void> {
+    await this.flushing;
+    const temp = `${this.file}.tmp`;
+    await fs.writeFile(temp, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { flush: true });
+    await this.handle.close();
+    await fs.rename(temp, this.file);
+    const dir = await fs.open(path.dirname(this.file), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    this.handle = await fs.open(this.file, 'a');
+  }
+
+  /** Waits for pending appends and closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flushing;
+    this.closed = true;
+    await this.handle.close();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const text = this.pending.join('');
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      try {
+        await this.handle.appendFile(text);
+        // Disk-full and quota errors may show only here on NFS: a failed sync fails every append it covers.
+        await this.handle.datasync();
+        for (const waiter of waiters) waiter.resolve();
+      } catch (error) {
+        for (const waiter of waiters) waiter.reject(error);
+      }
+    }
+    this.flushing = undefined;
+  }
+}

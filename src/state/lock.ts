@@ -1,0 +1,118 @@
+// One orchestrator per ensemble: a lock file in the state directory, created exclusively, naming its holder's host
+// and pid. A lock whose holder is dead on this host is taken over at once; a lock from another host is judged by
+// age, since that host's pids cannot be checked: its holder refreshes it, so one unrefreshed for `staleMs` is
+// stale (FACTS.md: ≥ 60 s, for login nodes with skewed clocks). Plain files only, for shared filesystems.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { LockError } from '../errors.js';
+
+/** The lock's file name inside the state directory. */
+export const LOCK_FILE = 'lock';
+
+/** Who holds a lock. */
+export interface LockHolder {
+  readonly host: string;
+  readonly pid: number;
+  /** When the holder took the lock (ISO time). */
+  readonly since: string;
+}
+
+export interface LockOptions {
+  /** A lock from another host unrefreshed this long (ms) is stale; default 60 000. */
+  readonly staleMs?: number;
+  /** How often the holder refreshes the lock (ms); default 10 000. */
+  readonly refreshMs?: number;
+}
+
+/** Whether process `pid` exists on this host. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads the holder of the lock at `file`; undefined when absent or unreadable. */
+export async function readLock(file: string): Promise<LockHolder | undefined> {
+  try {
+    const holder = JSON.parse(await fs.readFile(file, 'utf8')) as LockHolder;
+    return typeof holder.host === 'string' && typeof holder.pid === 'number' ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a lock with this holder and age may be taken over. */
+export function isStale(holder: LockHolder | undefined, ageMs: number, staleMs: number, host = os.hostname()): boolean {
+  if (holder && holder.host === host) return !isAlive(holder.pid) || holder.pid === process.pid;
+  return ageMs >= staleMs;
+}
+
+/** A held lock. */
+export class Lock {
+  private timer: NodeJS.Timeout | undefined;
+  /** Called if the lock is found taken by another process while held (the holder should stop). */
+  onLost: ((holder: LockHolder | undefined) => void) | undefined;
+
+  private constructor(
+    readonly file: string,
+    readonly holder: LockHolder,
+  ) {}
+
+  /** Takes the lock of `stateDir` (creating the folder), or throws LockError naming the holder. */
+  static async acquire(stateDir: string, options: LockOptions = {}): Promise<Lock> {
+    const file = path.join(stateDir, LOCK_FILE);
+    const staleMs = options.staleMs ?? 60_000;
+    const me: LockHolder = { host: os.hostname(), pid: process.pid, since: new Date().toISOString() };
+    await fs.mkdir(stateDir, { recursive: true });
+    for (let tries = 0; tries < 5; tries++) {
+      try {
+        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx', flush: true });
+        const lock = new Lock(file, me);
+        lock.startRefresh(options.refreshMs ?? 10_000);
+        return lock;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = await readLock(file);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (!stat) continue;
+      if (!isStale(holder, Date.now() - stat.mtimeMs, staleMs)) {
+        const who = holder ? `process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another process';
+        throw new LockError(`this ensemble is being run by ${who}; state in ${stateDir}. Wait for it, or stop it first.`);
+      }
+      // Look once more just before removing it, so a lock another process has just taken over is left alone.
+      const again = await readLock(file);
+      if (JSON.stringify(again) === JSON.stringify(holder)) await fs.rm(file, { force: true });
+    }
+    throw new LockError(`cannot take the lock ${file}: it keeps changing hands`);
+  }
+
+  /** Gives the lock back (only if it is still ours). */
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const holder = await readLock(this.file);
+    if (holder?.pid === this.holder.pid && holder.host === this.holder.host) await fs.rm(this.file, { force: true });
+  }
+
+  private startRefresh(everyMs: number): void {
+    this.timer = setInterval(() => {
+      void this.refresh();
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  private async refresh(): Promise<void> {
+    const holder = await readLock(this.file);
+    if (holder?.pid !== this.holder.pid || holder.host !== this.holder.host) {
+      if (this.timer) clearInterval(this.timer);
+      this.onLost?.(holder);
+      return;
+    }
+    const now = new Date();
+    await fs.utimes(this.file, now, now).catch(() => undefined);
+  }
+}

@@ -1,0 +1,133 @@
+// The run state model shared by the engine, the journal and the status queries. A run is one entry of a batch's
+// `runs` list (in one cycle of a repeating batch); a job is what the executor runs for one attempt of it.
+
+/** The states of a run, in pipeline order; the last four are final. */
+export type RunState =
+  | 'pending'
+  | 'preparing'
+  | 'pre_run'
+  | 'submitting'
+  | 'queued'
+  | 'running'
+  | 'post_run'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'skipped';
+
+/** States a run ends in. */
+export const FINAL_RUN_STATES: ReadonlySet<RunState> = new Set<RunState>(['succeeded', 'failed', 'cancelled', 'skipped']);
+
+/** One attempt of a run, as status shows it. */
+export interface AttemptRecord {
+  readonly attempt: number;
+  job?: string;
+  /** When the attempt started preparing (ISO time). */
+  started?: string;
+  /** When it ended (ISO time). */
+  ended?: string;
+  /** The final state of the attempt. */
+  state?: RunState;
+  /** Why it ended that way: `exit 3`, `TIMEOUT`, a task's failure. */
+  reason?: string;
+  /** The job's end state as the executor named it (COMPLETED, TIMEOUT, ...). */
+  jobState?: string;
+  exitCode?: number;
+}
+
+/** Everything known about one run. */
+export interface RunRecord {
+  /** `<batch name>-<idx>`. */
+  readonly id: string;
+  readonly batch: string;
+  readonly idx: number;
+  /** The run directory (absolute). */
+  readonly dir: string;
+  /** The cycle of a repeating batch, from 1. */
+  cycle: number;
+  state: RunState;
+  /** The current attempt, from 1. */
+  attempt: number;
+  /** The current attempt's job id, once submitted. */
+  job?: string;
+  /** The current attempt's submission tag, recorded before submission. */
+  tag?: string;
+  reason?: string;
+  /** When the run last changed state (ISO time). */
+  updated: string;
+  readonly attempts: AttemptRecord[];
+  /** A digest of the rendered inputs of the last preparation, to notice configuration changes between starts. */
+  inputs?: string;
+}
+
+/** One line of the journal: a run's state change, with the facts that came with it. */
+export interface RunEntry {
+  readonly t: string;
+  readonly run: string;
+  readonly state: RunState;
+  readonly attempt: number;
+  readonly batch?: string;
+  readonly idx?: number;
+  readonly dir?: string;
+  readonly cycle?: number;
+  readonly job?: string;
+  readonly tag?: string;
+  readonly reason?: string;
+  readonly jobState?: string;
+  readonly exit?: number;
+  readonly inputs?: string;
+}
+
+/** The phases of a batch cycle the journal records, so a restart knows whether pre_batch already ran. */
+export type BatchPhase = 'pre_batch' | 'runs' | 'ended';
+
+/** One line of the journal about a batch: a cycle reached a phase. */
+export interface BatchEntry {
+  readonly t: string;
+  readonly kind: 'batch';
+  readonly batch: string;
+  readonly cycle: number;
+  readonly phase: BatchPhase;
+  /** Why the cycle ended early (pre_batch or post_batch failed). */
+  readonly failure?: string;
+}
+
+/** One line of the journal about the ensemble: a start, with the executor its jobs went to. */
+export interface MetaEntry {
+  readonly t: string;
+  readonly kind: 'start';
+  readonly executor: string;
+  readonly config: string;
+  readonly host: string;
+  readonly pid: number;
+}
+
+/** One line of the journal about pre_process or post_process having run. */
+export interface ProcessEntry {
+  readonly t: string;
+  readonly kind: 'process';
+  readonly phase: 'pre_process' | 'post_process';
+  /** Why it failed, if it did. */
+  readonly failure?: string;
+}
+
+/** Any journal line. Run entries carry no `kind`. */
+export type JournalEntry = RunEntry | BatchEntry | MetaEntry | ProcessEntry;
+
+/** Where a batch stands: its last cycle and phase. */
+export interface BatchRecord {
+  readonly name: string;
+  cycle: number;
+  phase: BatchPhase;
+  failure?: string;
+}
+
+/** Everything the journal knows. */
+export interface EnsembleState {
+  readonly runs: Map<string, RunRecord>;
+  readonly batches: Map<string, BatchRecord>;
+  /** The executor of the latest start. */
+  executor?: string;
+  /** pre_process and post_process that ran, with their failure if any. */
+  readonly processes: Map<'pre_process' | 'post_process', { failure?: string }>;
+}
