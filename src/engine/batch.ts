@@ -1,0 +1,111 @@
+// One batch: pre_batch, its runs (at most maxruns at once), post_batch; again while a repeating batch's pre_batch
+// succeeds. A run failing never stops its batch; a pre_batch or post_batch failure does. Each phase is journaled,
+// so a restart skips a pre_batch that already ran for the cycle in progress and a batch that is done.
+import fs from 'node:fs/promises';
+import pLimit from 'p-limit';
+import { isAbortError } from '../errors.js';
+import type { RunSpec } from '../config/types.js';
+import { runTasks } from '../tasks/runner.js';
+import type { RunRecord } from '../state/types.js';
+import { runId } from './context.js';
+import type { BatchPlan } from './plan.js';
+import { executeRun, type RunEnv } from './run.js';
+import { batchTaskContext } from './task-context.js';
+
+/** How a batch ended. */
+export interface BatchOutcome {
+  readonly runs: RunRecord[];
+  /** Why the batch was stopped (pre_batch of a non-repeating batch, or post_batch, failed). */
+  readonly failure: string | undefined;
+  /** The journal showed the batch done: nothing was run. */
+  readonly alreadyDone?: boolean;
+}
+
+/** The runs of a batch this invocation runs: all but the first `skips`, and only `indexes` when given. */
+export function selectRuns(runs: readonly RunSpec[], skips: number, indexes: readonly number[] | undefined): RunSpec[] {
+  return runs.filter((run) => run.idx >= skips && (indexes === undefined || indexes.includes(run.idx)));
+}
+
+/** Runs finished in `cycle` (succeeded, failed or cancelled): they are not redone. */
+function finishedIn(env: RunEnv, plan: BatchPlan, specs: readonly RunSpec[], cycle: number): RunRecord[] {
+  return specs.flatMap((spec) => {
+    const record = env.machine.get(runId(plan.batch, spec.idx));
+    return record && record.cycle === cycle && ['succeeded', 'failed', 'cancelled'].includes(record.state) ? [record] : [];
+  });
+}
+
+/** Runs a batch to its end (or until the ensemble is stopped). */
+export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutcome> {
+  const { options } = env;
+  const { batch } = plan;
+  const log = options.logger;
+  const store = options.store;
+  const ctx = batchTaskContext(env, batch);
+  const limit = pLimit(batch.maxruns);
+  const finished = new Map<string, RunRecord>();
+  let candidates = selectRuns(batch.runs, options.skips, options.indexes);
+  if (candidates.length < batch.runs.length) log.info(`batch ${batch.name}: ${candidates.length} of ${batch.runs.length} runs selected (-k/-i)`);
+
+  // Where the journal left the batch: the cycle in progress, and whether its pre_batch already ran.
+  const known = store.state.batches.get(batch.name);
+  let cycle = known?.cycle ?? 1;
+  let preBatchDone = known?.phase === 'runs';
+  if (known?.phase === 'ended') {
+    if (batch.repeat && known.failure === undefined) cycle++;
+    else if (!batch.repeat && known.failure === undefined && finishedIn(env, plan, candidates, cycle).length === candidates.length) {
+      log.info(`batch ${batch.name}: already done`);
+      return { runs: finishedIn(env, plan, candidates, cycle), failure: undefined, alreadyDone: true };
+    }
+  }
+  await fs.mkdir(batch.basedir, { recursive: true });
+
+  for (; !options.stop.aborted; cycle++) {
+    if (batch.repeat) log.info(`batch ${batch.name}: cycle ${cycle}`);
+    if (!preBatchDone) {
+      await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'pre_batch' });
+      try {
+        await runTasks(batch.preBatch, ctx, { noChecks: options.noChecks, signal: options.abort });
+      } catch (error) {
+        if (isAbortError(error)) break;
+        const reason = `pre_batch failed: ${(error as Error).message}`;
+        await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'ended', failure: reason });
+        if (batch.repeat) {
+          log.info(`batch ${batch.name}: ${reason}; the repeating batch ends after ${cycle - 1} cycle(s)`);
+          return { runs: [...finished.values()], failure: undefined };
+        }
+        log.error(`batch ${batch.name}: ${reason}; its runs are skipped`);
+        return { runs: [...finished.values()], failure: reason };
+      }
+      await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'runs' });
+    }
+    preBatchDone = false;
+
+    const done = finishedIn(env, plan, candidates, cycle).length;
+    if (done > 0) log.info(`batch ${batch.name}: ${done} of ${candidates.length} runs already finished, not redone`);
+    const thisCycle = cycle;
+    const results = await Promise.all(candidates.map((spec) => limit(async () => executeRun(env, plan, spec, thisCycle))));
+    for (const record of results) finished.set(record.id, record);
+    if (options.stop.aborted) break;
+
+    let failure: string | undefined;
+    try {
+      await runTasks(batch.postBatch, ctx, { noChecks: options.noChecks, signal: options.abort });
+    } catch (error) {
+      if (isAbortError(error)) break;
+      failure = `post_batch failed: ${(error as Error).message}`;
+      log.error(`batch ${batch.name}: ${failure}`);
+    }
+    await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'ended', ...(failure ? { failure } : {}) });
+    if (failure !== undefined) return { runs: [...finished.values()], failure };
+    if (!batch.repeat || options.noSubmission) break;
+    // As model-ensembler does, a run that failed in a cycle is left out of the next ones.
+    const failed = new Set(results.filter((r) => r.state === 'failed').map((r) => r.id));
+    if (failed.size > 0) log.warn(`batch ${batch.name}: ${failed.size} failed run(s) left out of the next cycles`);
+    candidates = candidates.filter((spec) => !failed.has(runId(batch, spec.idx)));
+    if (candidates.length === 0) {
+      log.warn(`batch ${batch.name}: no runs left to repeat`);
+      break;
+    }
+  }
+  return { runs: [...finished.values()], failure: undefined };
+}

@@ -1,0 +1,45 @@
+// The limits that keep the queue polite: at most `maxjobs` of a batch's jobs queued or running at once. The counts
+// come from the tool's own record of its jobs, so waiting for a slot costs no scheduler call, and they are the
+// counts the `jobs` task reads.
+import { EventEmitter, once } from 'node:events';
+import type { JobsView } from '../tasks/types.js';
+
+/** Jobs in flight per batch, with a slot gate per batch. */
+export class JobSlots implements JobsView {
+  private readonly inFlight = new Map<string, number>();
+  private readonly events = new EventEmitter();
+
+  constructor() {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Jobs in flight for batches whose name starts with `match`. */
+  count(match: string): number {
+    let total = 0;
+    for (const [batch, n] of this.inFlight) if (batch.startsWith(match)) total += n;
+    return total;
+  }
+
+  /** Resolves at the next change of any count. */
+  async changed(signal: AbortSignal): Promise<void> {
+    await once(this.events, 'change', { signal });
+  }
+
+  /** Waits until `batch` has fewer than `max` jobs in flight, then takes a slot. */
+  async acquire(batch: string, max: number, signal: AbortSignal): Promise<void> {
+    while ((this.inFlight.get(batch) ?? 0) >= max) await this.changed(signal);
+    this.take(batch);
+  }
+
+  /** Takes a slot without waiting (a job found in flight after a restart). */
+  take(batch: string): void {
+    this.inFlight.set(batch, (this.inFlight.get(batch) ?? 0) + 1);
+    this.events.emit('change');
+  }
+
+  /** Gives back a slot of `batch`. */
+  release(batch: string): void {
+    this.inFlight.set(batch, Math.max(0, (this.inFlight.get(batch) ?? 0) - 1));
+    this.events.emit('change');
+  }
+}

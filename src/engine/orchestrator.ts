@@ -1,0 +1,151 @@
+// The orchestrator: pre_process, the batches in file order, post_process. One per process; it owns the job
+// monitor and the job slots, and logs one line per run state change.
+import type { Ensemble } from '../config/types.js';
+import { isAbortError } from '../errors.js';
+import { runTasks } from '../tasks/runner.js';
+import type { RunEntry, RunRecord } from '../state/types.js';
+import { runBatch } from './batch.js';
+import { runId } from './context.js';
+import { applyRerun, cancelTargets, rerunTargets } from './control.js';
+import { takeRequests } from '../state/requests.js';
+import { JobSlots } from './limits.js';
+import { JobMonitor } from './monitor.js';
+import type { BatchPlan } from './plan.js';
+import { RunMachine } from './run-machine.js';
+import type { RunEnv } from './run.js';
+import { processTaskContext } from './task-context.js';
+import type { EngineOptions, EnsembleOutcome } from './types.js';
+
+/** The log line of a run's state change, and its level; undefined for changes not worth a line. */
+export function describeChange(record: RunRecord, entry: RunEntry): [string, string] | undefined {
+  const attempt = record.attempt > 1 ? ` (attempt ${record.attempt})` : '';
+  switch (entry.state) {
+    case 'queued':
+      return ['info', `run ${record.id} submitted as job ${entry.job ?? '?'}${attempt}`];
+    case 'running':
+      return ['debug', `run ${record.id} running (job ${record.job ?? '?'})`];
+    case 'succeeded':
+      return ['info', `run ${record.id} succeeded${attempt}`];
+    case 'failed':
+      return ['error', `run ${record.id} failed${attempt}: ${entry.reason ?? 'unknown reason'}`];
+    case 'skipped':
+      return ['info', `run ${record.id} skipped: ${entry.reason ?? ''}`];
+    case 'cancelled':
+      return ['warn', `run ${record.id} cancelled${entry.reason ? `: ${entry.reason}` : ''}`];
+    default:
+      return ['debug', `run ${record.id} ${entry.state}${entry.reason ? `: ${entry.reason}` : ''}`];
+  }
+}
+
+/** Warns about runs the journal knows that the configuration no longer has: they are left alone. */
+function reportForgottenRuns(ensemble: Ensemble, options: EngineOptions): void {
+  const wanted = new Set(ensemble.batches.flatMap((batch) => batch.runs.map((run) => runId(batch, run.idx))));
+  const forgotten = [...options.store.records.keys()].filter((id) => !wanted.has(id));
+  if (forgotten.length === 0) return;
+  const shown = forgotten.slice(0, 10).join(', ') + (forgotten.length > 10 ? ` and ${forgotten.length - 10} more` : '');
+  options.logger.warn(`${forgotten.length} run(s) in the journal are no longer in the configuration and are left alone: ${shown}`);
+}
+
+/** Applies `rerun` and `cancel` requests left in the state directory, checking every second. */
+function watchRequests(env: RunEnv): { stop(): Promise<void> } {
+  const { options } = env;
+  const stateDir = options.stateDir;
+  if (stateDir === undefined) return { stop: () => Promise.resolve() };
+  let busy: Promise<void> = Promise.resolve();
+  const apply = async (): Promise<void> => {
+    for (const request of await takeRequests(stateDir)) {
+      if (request.action === 'rerun') {
+        const marked = await applyRerun(options.store, rerunTargets(options.store, request.runs, request.failed ?? false));
+        if (marked.length > 0) options.logger.info(`rerun requested: ${marked.join(', ')} will run again on the next start`);
+        continue;
+      }
+      const targets = cancelTargets(options.store, request.runs);
+      for (const record of targets) env.cancelled.add(record.id);
+      const jobs = targets.filter((r) => r.job !== undefined && ['queued', 'running', 'submitting'].includes(r.state)).map((r) => r.job as string);
+      options.logger.warn(`cancel requested: ${targets.length} run(s), ${jobs.length} job(s) in the scheduler`);
+      if (jobs.length > 0) await options.executor.cancel(jobs, AbortSignal.timeout(120_000));
+    }
+  };
+  const timer = setInterval(() => {
+    busy = busy.then(apply).catch((error: unknown) => {
+      options.logger.warn(`cannot apply a request: ${(error as Error).message}`);
+    });
+  }, 1000);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await busy;
+    },
+  };
+}
+
+/** Runs a whole ensemble whose batches have been planned. */
+export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[], options: EngineOptions): Promise<EnsembleOutcome> {
+  const log = options.logger;
+  const slots = new JobSlots();
+  const monitor = new JobMonitor(options.executor, {
+    intervalMs: options.pollIntervalMs,
+    errorIntervalMs: options.errorIntervalMs,
+    logger: log,
+  });
+  const machine = new RunMachine(options.store);
+  const onChange = (record: RunRecord, entry: RunEntry): void => {
+    const line = describeChange(record, entry);
+    if (line) log.log(line[0], line[1], { run: record.id, batch: record.batch, attempt: record.attempt, job: record.job });
+  };
+  options.store.on('run:state', onChange);
+  const env: RunEnv = { options, ensemble, machine, monitor, slots, cancelled: new Set() };
+  const requests = watchRequests(env);
+  const processCtx = processTaskContext(env);
+  reportForgottenRuns(ensemble, options);
+  const runs: RunRecord[] = [];
+  const failedBatches: Array<{ batch: string; reason: string }> = [];
+  let processFailure: string | undefined;
+
+  const state = options.store.state;
+  // pre_process and post_process, journaled, so a restart does not run again what already ran.
+  const runProcess = async (phase: 'pre_process' | 'post_process'): Promise<string | undefined> => {
+    try {
+      await runTasks(phase === 'pre_process' ? ensemble.preProcess : ensemble.postProcess, processCtx, { noChecks: options.noChecks, signal: options.abort });
+      await options.store.note({ kind: 'process', phase });
+      return undefined;
+    } catch (error) {
+      if (isAbortError(error)) return undefined;
+      const failure = `${phase} failed: ${(error as Error).message}`;
+      await options.store.note({ kind: 'process', phase, failure });
+      return failure;
+    }
+  };
+  const ranCleanly = (phase: 'pre_process' | 'post_process'): boolean => state.processes.has(phase) && state.processes.get(phase)?.failure === undefined;
+
+  try {
+    if (ranCleanly('pre_process')) log.debug('pre_process already ran');
+    else processFailure = await runProcess('pre_process');
+    if (processFailure !== undefined) log.error(`${processFailure}; no batch is run`);
+    let allDone = true;
+    if (processFailure === undefined) {
+      for (const plan of plans) {
+        if (options.stop.aborted) break;
+        log.info(`batch ${plan.batch.name}: ${plan.batch.runs.length} runs, at most ${plan.batch.maxruns} at once, ${plan.batch.maxjobs} jobs`);
+        const outcome = await runBatch(env, plan);
+        runs.push(...outcome.runs);
+        allDone &&= outcome.alreadyDone === true;
+        if (outcome.failure !== undefined) failedBatches.push({ batch: plan.batch.name, reason: outcome.failure });
+      }
+    }
+    if (options.stop.aborted) {
+      log.warn('interrupted: post_process not run; run the same command again to carry on');
+    } else if (allDone && processFailure === undefined && ranCleanly('post_process')) {
+      log.info('every batch was already done and post_process already ran');
+    } else {
+      const failure = await runProcess('post_process');
+      if (failure !== undefined) log.error(failure);
+      processFailure ??= failure;
+    }
+  } finally {
+    await requests.stop();
+    options.store.off('run:state', onChange);
+    await monitor.close();
+  }
+  return { runs, failedBatches, processFailure, interrupted: options.stop.aborted, ensemble };
+}

@@ -1,0 +1,55 @@
+// The task contexts of the three levels: the ensemble (pre/post_process, in the working directory), a batch
+// (pre/post_batch, in its basedir) and a run (pre/post_run, in the run directory).
+import type { Batch, Ensemble } from '../config/types.js';
+import type { Executor } from '../executors/types.js';
+import type { TaskContext } from '../tasks/types.js';
+import { buildBatchContext, buildProcessContext } from './context.js';
+import type { JobSlots } from './limits.js';
+import type { EngineOptions } from './types.js';
+
+interface Shared {
+  readonly options: EngineOptions;
+  readonly ensemble: Ensemble;
+  readonly slots: JobSlots;
+}
+
+/** A task context; `submit` sends extra jobs (the `submit` task) through the ensemble's executor, tagged. */
+function buildContext(shared: Shared, values: Record<string, unknown>, cwd: string, tagBase: string, batchName?: string): TaskContext {
+  const { options } = shared;
+  const executor: Executor = options.executor;
+  let extra = 0;
+  return {
+    values,
+    cwd,
+    shell: options.shell,
+    checkIntervalMs: options.checkIntervalMs,
+    ...(batchName !== undefined ? { batchName } : {}),
+    jobs: shared.slots,
+    logger: options.logger,
+    submit: (script, signal) => {
+      extra++;
+      const attempt = typeof values.attempt === 'number' ? values.attempt : 1;
+      const job = { runId: String(values.id ?? batchName ?? shared.ensemble.name), attempt, fileKey: `${attempt}.x${extra}`, dir: cwd, script, tag: `${tagBase}:x${extra}` };
+      return executor.submit(job, signal);
+    },
+  };
+}
+
+/** The context of pre_process and post_process. */
+export function processTaskContext(shared: Shared): TaskContext {
+  const { options, ensemble } = shared;
+  return buildContext(shared, buildProcessContext(ensemble, options.extraVars), ensemble.cwd, `model_ensemble:${options.ensembleId}:process`);
+}
+
+/** The context of a batch's pre_batch and post_batch. */
+export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
+  const { options, ensemble } = shared;
+  return buildContext(shared, buildBatchContext(ensemble, batch, options.extraVars), batch.basedir, `model_ensemble:${options.ensembleId}:${batch.name}`, batch.name);
+}
+
+/** The context of a run's pre_run and post_run, whose `run.` values are the run's. */
+export function runTaskContext(shared: Shared, batch: Batch, values: Record<string, unknown>, dir: string): TaskContext {
+  const { options } = shared;
+  const tag = `model_ensemble:${options.ensembleId}:${String(values.id)}:c${String(values.batch_idx)}:a${String(values.attempt)}`;
+  return buildContext(shared, values, dir, tag, batch.name);
+}
