@@ -1,0 +1,122 @@
+// `model_ensemble <configuration> [executor]`: validate everything, then run the ensemble. Nothing is written
+// (not even logs/) until the configuration, the templates and the run directories have passed their checks.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadEnsemble } from '../../config/load.js';
+import type { Ensemble } from '../../config/types.js';
+import { planEnsemble, type BatchPlan } from '../../engine/plan.js';
+import { existingDirsError, findForeignRunDirs } from '../../engine/preflight.js';
+import { runEnsemble } from '../../engine/orchestrator.js';
+import type { EnsembleOutcome } from '../../engine/types.js';
+import { assertExecutorAvailable, createExecutor, type ExecutorName } from '../../executors/registry.js';
+import { createLogger, flushLogger } from '../../log.js';
+import { Lock } from '../../state/lock.js';
+import { ensembleIdOf, resolveStateDir } from '../../state/paths.js';
+import { readJournal, replayEntries } from '../../state/replay.js';
+import { JOURNAL_FILE, RunStore } from '../../state/store.js';
+import { EXIT } from '../exit.js';
+import { formatSummary } from '../output.js';
+import type { RunOptions } from '../options.js';
+import { installInterrupts } from '../signals.js';
+
+/** What the run command needs beyond its options. */
+export interface RunRequest {
+  readonly config: string;
+  readonly executor: ExecutorName;
+  readonly options: RunOptions;
+  readonly extraVars: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** The command line as given, to start the same command in the background for `-d`. */
+  readonly argv: readonly string[];
+  /** Where the summary goes; stdout by default. */
+  readonly out?: (text: string) => void;
+}
+
+/** The exit code an outcome implies (README: Exit codes). */
+export function exitCodeFor(outcome: EnsembleOutcome): number {
+  if (outcome.interrupted) return EXIT.interrupted;
+  const failed = outcome.runs.some((r) => r.state === 'failed') || outcome.failedBatches.length > 0 || outcome.processFailure !== undefined;
+  return failed ? EXIT.failed : EXIT.ok;
+}
+
+/** Starts this same command in the background (without -d) and returns at once. */
+function daemonize(request: RunRequest, logFile: string): number {
+  const argv = request.argv.filter((word) => word !== '-d' && word !== '--daemon');
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = fs.openSync(`${logFile.replace(/\.log$/, '')}.daemon.out`, 'a');
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...argv], {
+    cwd: request.cwd,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  fs.closeSync(out);
+  (request.out ?? ((t) => process.stdout.write(t)))(`running in the background as pid ${String(child.pid)}; log: ${path.relative(request.cwd, logFile)}\n`);
+  return EXIT.ok;
+}
+
+/** Validates and plans: throws ConfigError/TemplateError/UsageError (exit 2) before anything is written. */
+export async function loadAndPlan(config: string, cwd: string): Promise<{ ensemble: Ensemble; plans: BatchPlan[] }> {
+  const ensemble = await loadEnsemble(path.resolve(cwd, config), { cwd });
+  const plans = await planEnsemble(ensemble);
+  return { ensemble, plans };
+}
+
+/** Runs the command; resolves with the exit code. */
+export async function runCommand(request: RunRequest): Promise<number> {
+  const { options, cwd } = request;
+  const { ensemble, plans } = await loadAndPlan(request.config, cwd);
+  const logFile = path.join(cwd, 'logs', `${path.basename(request.config)}.log`);
+  const stateDir = resolveStateDir(cwd, ensemble.file, options.stateDir);
+  assertExecutorAvailable(request.executor);
+  if (!options.pickup) {
+    const known = new Set([...replayEntries((await readJournal(path.join(stateDir, JOURNAL_FILE))).entries).runs.values()].map((r) => r.dir));
+    const foreign = await findForeignRunDirs(ensemble, options.skips, options.indexes, known);
+    if (foreign.length > 0) throw existingDirsError(foreign, cwd);
+  }
+  if (options.daemon) return daemonize(request, logFile);
+
+  const lock = await Lock.acquire(stateDir);
+  const logger = createLogger({ verbose: options.verbose, file: logFile });
+  const interrupts = installInterrupts(logger);
+  lock.onLost = (holder) => {
+    logger.error(`the lock of ${stateDir} was taken by ${holder ? `pid ${holder.pid} on ${holder.host}` : 'another process'}: stopping`);
+    interrupts.interrupt();
+  };
+  const executor = createExecutor(request.executor, { shell: options.shell, logger });
+  const store = await RunStore.open(stateDir, logger);
+  await store.note({ kind: 'start', executor: request.executor, config: ensemble.file, host: os.hostname(), pid: process.pid });
+  try {
+    logger.info(`model_ensemble: ${path.relative(cwd, ensemble.file)} on ${request.executor}, state in ${path.relative(cwd, stateDir) || '.'}`);
+    const outcome = await runEnsemble(ensemble, plans, {
+      executor,
+      store,
+      logger,
+      shell: options.shell,
+      noChecks: options.noChecks,
+      noSubmission: options.noSubmission,
+      pickup: options.pickup,
+      skips: options.skips,
+      indexes: options.indexes,
+      extraVars: request.extraVars,
+      checkIntervalMs: options.checkTimeout * 1000,
+      pollIntervalMs: options.runningTimeout * 1000,
+      errorIntervalMs: options.errorTimeout * 1000,
+      maxStaggerMs: options.maxStagger * 1000,
+      stateDir,
+      ensembleId: ensembleIdOf(stateDir),
+      stop: interrupts.stop,
+      abort: interrupts.abort,
+    });
+    (request.out ?? ((t) => process.stdout.write(t)))(formatSummary(outcome, cwd));
+    return exitCodeFor(outcome);
+  } finally {
+    interrupts.dispose();
+    await executor.close();
+    await store.close();
+    await lock.release();
+    await flushLogger(logger);
+  }
+}

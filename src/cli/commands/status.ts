@@ -1,0 +1,78 @@
+// `model_ensemble status <configuration>`: per batch, the runs by state; per run, its state, job, attempts, times
+// and reason; `--json` for scripts. Read-only: it reads the journal, never takes the lock.
+import path from 'node:path';
+import { loadEnsemble } from '../../config/load.js';
+import { runId } from '../../engine/context.js';
+import { readLock, LOCK_FILE } from '../../state/lock.js';
+import { resolveStateDir } from '../../state/paths.js';
+import { summarize, type BatchRow, type Layout, type RunRow } from '../../state/queries.js';
+import { readJournal, replayEntries } from '../../state/replay.js';
+import { JOURNAL_FILE } from '../../state/store.js';
+import { EXIT } from '../exit.js';
+
+export interface StatusRequest {
+  readonly config: string;
+  readonly stateDir: string | undefined;
+  readonly json: boolean;
+  readonly cwd: string;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** `14:03:22` for today, `2026-11-20 14:03` for older times. */
+function shortTime(iso: string | undefined, now = new Date()): string {
+  if (!iso) return '';
+  const t = new Date(iso);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const time = `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  if (t.toDateString() === now.toDateString()) return time;
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${time.slice(0, 5)}`;
+}
+
+/** Lays out rows as aligned columns. */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function runCells(run: RunRow): string[] {
+  const history = run.history.length > 1 ? ` [${run.history.map((a) => `${a.attempt}:${a.jobState ?? a.state ?? '…'}`).join(' ')}]` : '';
+  return [run.id, run.state, String(run.attempts || ''), run.job ?? '', shortTime(run.started), shortTime(run.ended), `${run.reason ?? ''}${history}`];
+}
+
+function formatBatch(batch: BatchRow): string {
+  const counts = Object.entries(batch.counts).map(([state, n]) => `${n} ${state}`).join(', ');
+  const cycle = batch.cycle !== undefined && batch.cycle > 1 ? `, cycle ${batch.cycle}` : '';
+  const failure = batch.failure ? ` — ${batch.failure}` : '';
+  const table = formatTable(['RUN', 'STATE', 'ATTEMPTS', 'JOB', 'STARTED', 'ENDED', 'REASON'], batch.runs.map(runCells));
+  return `batch ${batch.name}: ${counts || 'no runs'}${cycle}${failure}\n${table}\n`;
+}
+
+/** Prints the status; resolves with the exit code. */
+export async function statusCommand(request: StatusRequest): Promise<number> {
+  const file = path.resolve(request.cwd, request.config);
+  const stateDir = resolveStateDir(request.cwd, file, request.stateDir);
+  let layout: Layout | undefined;
+  try {
+    const ensemble = await loadEnsemble(file, { cwd: request.cwd });
+    layout = ensemble.batches.map((batch) => ({ name: batch.name, runs: batch.runs.map((run) => runId(batch, run.idx)) }));
+  } catch (error) {
+    request.err(`model_ensemble status: the configuration cannot be read (${(error as Error).message.split('\n')[0] ?? ''}); showing the journal only\n`);
+  }
+  const contents = await readJournal(path.join(stateDir, JOURNAL_FILE));
+  const state = replayEntries(contents.entries);
+  const batches = summarize(state, layout);
+  const holder = await readLock(path.join(stateDir, LOCK_FILE));
+  if (request.json) {
+    request.out(`${JSON.stringify({ stateDir, executor: state.executor ?? null, runningBy: holder ?? null, batches }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const running = holder ? `running now: pid ${holder.pid} on ${holder.host} since ${shortTime(holder.since)}` : 'not running';
+  const where = path.relative(request.cwd, stateDir) || '.';
+  request.out(`ensemble ${path.basename(file)} (${running}; state in ${where})\n\n`);
+  request.out(batches.map(formatBatch).join('\n'));
+  if (contents.entries.length === 0) request.out('\nno run has started yet\n');
+  return EXIT.ok;
+}

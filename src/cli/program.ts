@@ -1,0 +1,123 @@
+// The `model_ensemble` command line: `model_ensemble [options] <configuration> [executor]` runs an ensemble; a first
+// positional naming a sub-command (`schema`, ...) runs that instead. Usage errors exit 2, like bad configuration.
+import { Command, InvalidArgumentError } from 'commander';
+import { prepareArgs } from './argv.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { statusCommand } from './commands/status.js';
+import { cancelCommand, rerunCommand, type ControlRequest } from './commands/control.js';
+import { EXIT, reportError } from './exit.js';
+import { readExecutorName } from '../executors/registry.js';
+import { addRunOptions, executorArgument, readRunOptions } from './options.js';
+
+/** Where a command writes; the real streams by default, buffers in tests. */
+export interface Io {
+  readonly cwd: string;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** The process's own streams and working directory. */
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  };
+}
+
+type Handler = (command: Command, setCode: (code: number) => void) => Command;
+
+/** `--runs a-1,b-0` as a list of run ids. */
+function parseRunIds(text: string): string[] {
+  const ids = text.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (ids.length === 0) throw new InvalidArgumentError(`expected run ids like alpha-3,beta-0, got "${text}"`);
+  return ids;
+}
+
+function controlRequest(config: string, opts: Record<string, unknown>, io: Io): ControlRequest {
+  return {
+    config,
+    stateDir: opts.stateDir as string | undefined,
+    runs: (opts.runs as string[] | undefined) ?? [],
+    failed: opts.failed === true,
+    cwd: io.cwd,
+    out: io.out,
+  };
+}
+
+/** The sub-commands, by the word that names them. */
+function subcommands(io: Io, argv: readonly string[], extraVars: Record<string, string>): Record<string, Handler> {
+  return {
+    status: (command, setCode) =>
+      command
+        .description('show each batch and run: state, job, attempts, times, reason (read-only)')
+        .argument('<configuration>', 'the ensemble configuration (YAML)')
+        .option('--json', 'print JSON for scripts', false)
+        .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
+        .action(async (config: string, opts: Record<string, unknown>) => {
+          setCode(await statusCommand({ config, stateDir: opts.stateDir as string | undefined, json: opts.json === true, cwd: io.cwd, out: io.out, err: io.err }));
+        }),
+    rerun: (command, setCode) =>
+      command
+        .description('mark runs to run again (a new attempt) on the next start')
+        .argument('<configuration>', 'the ensemble configuration (YAML)')
+        .option('--failed', 'every failed run', false)
+        .option('--runs <ids>', 'these runs, e.g. alpha-3,beta-0', parseRunIds, [])
+        .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
+        .action(async (config: string, opts: Record<string, unknown>) => {
+          setCode(await rerunCommand(controlRequest(config, opts, io)));
+        }),
+    cancel: (command, setCode) =>
+      command
+        .description("cancel the ensemble's jobs in the scheduler (all, or --runs) and record it")
+        .argument('<configuration>', 'the ensemble configuration (YAML)')
+        .option('--runs <ids>', 'only these runs, e.g. alpha-3,beta-0', parseRunIds, [])
+        .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
+        .action(async (config: string, opts: Record<string, unknown>) => {
+          setCode(await cancelCommand(controlRequest(config, opts, io)));
+        }),
+    schema: (command, setCode) =>
+      command
+        .description('print the JSON Schema of configuration files (for editors)')
+        .action(() => setCode(schemaCommand(io.out))),
+    run: (command, setCode) =>
+      executorArgument(addRunOptions(command.argument('<configuration>', 'the ensemble configuration (YAML)')))
+        .description('run an ensemble')
+        .action(async (config: string, executor: unknown, opts: Record<string, unknown>) => {
+          setCode(
+            await runCommand({
+              config,
+              executor: readExecutorName(executor),
+              options: readRunOptions(opts),
+              extraVars,
+              cwd: io.cwd,
+              argv,
+              out: io.out,
+            }),
+          );
+        }),
+  };
+}
+
+/** Parses `argv` (without node and script) and runs the command; resolves with the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  try {
+    const handlers = subcommands(io, argv, {});
+    const prepared = prepareArgs(argv, Object.keys(handlers).filter((name) => name !== 'run'));
+    const chosen = subcommands(io, argv, prepared.extraVars)[prepared.subcommand ?? 'run'];
+    let code: number = EXIT.ok;
+    const command = new Command(prepared.subcommand ? `model_ensemble ${prepared.subcommand}` : 'model_ensemble')
+      .exitOverride()
+      .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
+      .showHelpAfterError('(model_ensemble --help for usage)');
+    chosen?.(command, (c) => {
+      code = c;
+    });
+    await command.parseAsync(prepared.words, { from: 'user' });
+    return code;
+  } catch (error) {
+    return reportError('model_ensemble', error, io.err, verbose);
+  }
+}

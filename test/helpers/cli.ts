@@ -1,0 +1,38 @@
+// Runs the built command-line programs as processes, the way a user does, in a folder of the test's choosing.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = {
+  model_ensemble: path.join(ROOT, 'dist/cli/main.js'),
+  model_ensemble_check: path.join(ROOT, 'dist/cli/check-main.js'),
+};
+
+/** How a command ended. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number;
+}
+
+/** Runs `model_ensemble` (or `model_ensemble_check`) with `args` in `cwd`. */
+export function runCli(cwd: string, args: readonly string[], options: CliOptions = {}, program: keyof typeof BIN = 'model_ensemble'): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN[program], ...args],
+      { cwd, env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
