@@ -6,6 +6,7 @@ import type { Batch } from '../config/types.js';
 import { isAbortError } from '../errors.js';
 import type { JobSpec, JobStatus } from '../executors/types.js';
 import type { RunRecord } from '../state/types.js';
+import { crashPoint } from './crash.js';
 import type { RunEnv } from './run.js';
 
 /** How waiting for a job ended: its final status, or the ensemble was stopped meanwhile. */
@@ -68,6 +69,7 @@ export async function submitAndWait(env: RunEnv, batch: Batch, record: RunRecord
     if (job === undefined) {
       if (machine.get(id)?.state !== 'submitting') await machine.move({ run: id, state: 'submitting', tag });
       job = await options.executor.submit(spec, options.abort);
+      crashPoint('submitted', id);
       await machine.move({ run: id, state: 'queued', job });
     }
     const status = await monitor.watch(

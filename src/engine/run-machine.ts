@@ -1,6 +1,7 @@
 // The legal moves of a run between states (DESIGN.md), in one table. Every move is journaled; an illegal one is a
 // bug in the tool, so it throws.
 import type { RunStore } from '../state/store.js';
+import { crashPoint } from './crash.js';
 import type { RunEntry, RunRecord, RunState } from '../state/types.js';
 
 /** For each state, the states a run may move to from it. */
@@ -56,6 +57,8 @@ export class RunMachine {
     if (current && !canTransition(current.state, change.state)) {
       throw new Error(`internal error: run ${change.run} cannot go from ${current.state} to ${change.state}`);
     }
-    return this.store.record({ ...change, attempt: change.attempt ?? current?.attempt ?? 1 });
+    const record = await this.store.record({ ...change, attempt: change.attempt ?? current?.attempt ?? 1 });
+    crashPoint(change.state, change.run);
+    return record;
   }
 }

@@ -151,7 +151,7 @@ export async function executeRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cy
         }
       }
       if (!failure) {
-        await machine.move({ run: id, state: 'post_run' });
+        if (machine.get(id)?.state !== 'post_run') await machine.move({ run: id, state: 'post_run' });
         await runTasks(batch.postRun, taskCtx, { noChecks: options.noChecks, signal: options.abort });
         return await machine.move({ run: id, state: 'succeeded' });
       }

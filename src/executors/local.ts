@@ -74,7 +74,7 @@ export class LocalExecutor implements Executor {
       throw new ExecutorError('ERR_JOB_FILE', `job file ${job.script} cannot be read in ${job.dir}`, { cause: error });
     });
     await fs.mkdir(path.dirname(files.wrapper), { recursive: true });
-    await fs.rm(files.exitCode, { force: true });
+    await Promise.all([fs.rm(files.exitCode, { force: true }), fs.rm(files.started, { force: true })]);
     const wrapper = buildJobWrapper({ ...job, scriptText, shell: this.shell });
     await fs.writeFile(files.wrapper, wrapper, { mode: 0o755 });
     const output = await fs.open(files.output, 'w');

@@ -1,5 +1,5 @@
 // Runs the built command-line programs as processes, the way a user does, in a folder of the test's choosing.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,4 +35,23 @@ export function runCli(cwd: string, args: readonly string[], options: CliOptions
       },
     );
   });
+}
+
+/** A command started in the background: its process, and its end. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliResult & { readonly signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `model_ensemble` with `args` in `cwd` without waiting for it. */
+export function startCli(cwd: string, args: readonly string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [BIN.model_ensemble, ...args], { cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
+  });
+  return { child, done };
 }

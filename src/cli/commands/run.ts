@@ -37,7 +37,8 @@ export interface RunRequest {
 /** The exit code an outcome implies (README: Exit codes). */
 export function exitCodeFor(outcome: EnsembleOutcome): number {
   if (outcome.interrupted) return EXIT.interrupted;
-  const failed = outcome.runs.some((r) => r.state === 'failed') || outcome.failedBatches.length > 0 || outcome.processFailure !== undefined;
+  const unfinished = outcome.runs.some((r) => r.state !== 'succeeded' && r.state !== 'skipped');
+  const failed = unfinished || outcome.failedBatches.length > 0 || outcome.processFailure !== undefined;
   return failed ? EXIT.failed : EXIT.ok;
 }
 

@@ -1,0 +1,205 @@
+import { expect } from 'chai';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { runCli, startCli } from '../helpers/cli.js';
+import { writeFiles } from '../helpers/ensemble.js';
+import { readRunEntries, readState } from '../helpers/journal.js';
+import { tempDirs, waitFor } from '../helpers/tmp.js';
+
+const FAST = ['-ct', '0.05', '-rt', '0.2', '-et', '0.2'];
+
+/**
+ * Three runs whose job appends a line to starts.txt (so a second start of a job shows), waits for the file `go`
+ * in the ensemble folder when the run sets `hold: true`, and exits with `run.code` on attempt 1.
+ */
+function ensemble(extraBatch = '', runs = ['{value: 0}', '{value: 1}', '{value: 2}']): Record<string, string> {
+  return {
+    'c.yaml': `ensemble:
+  batches:
+    - name: alpha
+      templatedir: ../tpl
+      templates: [job.sh.j2]
+      job_file: job.sh
+      basedir: ./runs
+      maxruns: 3
+      maxjobs: 3
+${extraBatch}      post_run:
+        - {name: execute, args: {cmd: 'echo post >> post.txt'}}
+      runs:
+${runs.map((r) => `        - ${r}`).join('\n')}
+`,
+    'tpl/job.sh.j2': `#!/bin/bash
+echo "attempt {{ run.attempt }}" >> starts.txt
+{% if run.hold | default(false) %}while [ ! -f ../../go ]; do sleep 0.05; done{% endif %}
+{% if run.attempt == 1 %}exit {{ run.code | default(0) }}{% endif %}
+`,
+  };
+}
+
+async function lines(file: string): Promise<string[]> {
+  return (await fs.readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+}
+
+describe('resume after the orchestrator dies (local executor, CLI)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs();
+  after(() => tmp.cleanup());
+
+  for (const point of ['preparing:alpha-0', 'pre_run:alpha-1', 'submitting:alpha-1', 'submitted:alpha-1', 'queued:alpha-2', 'post_run:alpha-0']) {
+    it(`a kill -9 right after ${point}, then the same command: every run succeeds and every job ran once`, async () => {
+      const dir = await tmp.make();
+      await writeFiles(dir, ensemble());
+      const crashed = await runCli(dir, ['c.yaml', 'dummy', ...FAST], { env: { MODEL_ENSEMBLE_CRASH_AFTER: point } });
+      expect(crashed.code, crashed.stderr).to.not.equal(0);
+      const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+      expect(again.code, again.stderr).to.equal(0);
+      expect(again.stdout).to.equal('alpha: 3 succeeded\n');
+      for (const idx of [0, 1, 2]) {
+        expect(await lines(path.join(dir, `runs/alpha-${idx}/starts.txt`)), `alpha-${idx}`).to.deep.equal(['attempt 1']);
+      }
+      const state = await readState(dir);
+      expect([...state.runs.values()].map((r) => r.state)).to.deep.equal(['succeeded', 'succeeded', 'succeeded']);
+    });
+  }
+
+  it('re-attaches to local jobs that outlived a kill -9 instead of starting them again', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}', '{value: 1, hold: true}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).length === 1, 20_000, 'both jobs to start');
+    first.child.kill('SIGKILL');
+    await first.done;
+    const second = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await fs.readFile(path.join(dir, 'logs/c.yaml.log'), 'utf8')).includes('model_ensemble: c.yaml'), 20_000);
+    await fs.writeFile(path.join(dir, 'go'), '');
+    const result = await second.done;
+    expect(result.code, result.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
+    expect(await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).to.deep.equal(['attempt 1']);
+  });
+
+  it('on Ctrl-C exits 130 leaving jobs running; the next start follows them to their end', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000, 'the job to start');
+    first.child.kill('SIGINT');
+    const stopped = await first.done;
+    expect(stopped.code).to.equal(130);
+    expect(stopped.stdout).to.contain('interrupted: run the same command again to carry on');
+    expect((await readState(dir)).runs.get('alpha-0')?.state).to.be.oneOf(['queued', 'running']);
+    await fs.writeFile(path.join(dir, 'go'), '');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
+  });
+
+  it('calls a job LOST when its process died with the orchestrator, and the retry policy redoes it', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('      retry: {max: 1, on: [LOST]}\n', ['{value: 0, hold: true}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000, 'the job to start');
+    const started = await fs.readFile(path.join(dir, 'runs/alpha-0/.model_ensemble/started-1'), 'utf8');
+    first.child.kill('SIGKILL');
+    process.kill(-Number(started.split(' ')[1]), 'SIGKILL');
+    await first.done;
+    await fs.writeFile(path.join(dir, 'go'), '');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stderr).to.contain('LOST is retried (attempt 2 of 2)');
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
+  });
+
+  it('retries a failed job by its policy, keeping the directory, and status shows both attempts', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('      retry: {max: 2, on: [FAILED], backoff: 0}\n', ['{value: 0, code: 3}', '{value: 1}']));
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
+    const status = await runCli(dir, ['status', 'c.yaml', '--json']);
+    const run = (JSON.parse(status.stdout) as { batches: Array<{ runs: Array<{ id: string; history: Array<{ state: string; reason?: string }> }> }> }).batches[0]?.runs[0];
+    expect(run?.history.map((a) => [a.state, a.reason])).to.deep.equal([
+      ['failed', 'exit 3 (output in .model_ensemble/job-1.out)'],
+      ['succeeded', undefined],
+    ]);
+    const table = await runCli(dir, ['status', 'c.yaml']);
+    expect(table.stdout).to.match(/alpha-0\s+succeeded\s+2/);
+  });
+
+  it('rerun --failed makes the next start run the failed runs again as a new attempt', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0, code: 4}', '{value: 1}']));
+    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(1);
+    const marked = await runCli(dir, ['rerun', 'c.yaml', '--failed']);
+    expect(marked.code, marked.stderr).to.equal(0);
+    expect(marked.stdout).to.contain('1 run(s) will run again on the next start: alpha-0');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
+    expect(await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).to.deep.equal(['attempt 1']);
+  });
+
+  it('refuses a second orchestrator on the same ensemble, naming the first one\'s pid', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000);
+    const second = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(second.code).to.equal(2);
+    expect(second.stderr).to.contain(`this ensemble is being run by process ${String(first.child.pid)}`);
+    const status = await runCli(dir, ['status', 'c.yaml']);
+    expect(status.stdout).to.contain(`running now: pid ${String(first.child.pid)}`);
+    await fs.writeFile(path.join(dir, 'go'), '');
+    expect((await first.done).code).to.equal(0);
+  });
+
+  it('cancel while an orchestrator runs: it cancels the jobs, records the runs cancelled and exits 1', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}', '{value: 1}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000);
+    const cancel = await runCli(dir, ['cancel', 'c.yaml', '--runs', 'alpha-0']);
+    expect(cancel.code, cancel.stderr).to.equal(0);
+    expect(cancel.stdout).to.contain('an orchestrator is running this ensemble');
+    const result = await first.done;
+    expect(result.code).to.equal(1);
+    expect(result.stdout).to.contain('alpha: 1 succeeded, 1 cancelled');
+    expect((await readState(dir)).runs.get('alpha-0')?.state).to.equal('cancelled');
+  });
+
+  it('picks up runs added to the configuration and reports removed and changed ones', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0}', '{value: 1}', '{value: 2}']));
+    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(0);
+    await writeFiles(dir, ensemble('', ['{value: 0}', '{value: 1}']));
+    const shrunk = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(shrunk.stderr).to.contain('1 run(s) in the journal are no longer in the configuration and are left alone: alpha-2');
+    await writeFiles(dir, { ...ensemble('', ['{value: 0}', '{value: 1}', '{value: 2}', '{value: 3}']), 'tpl/job.sh.j2': '#!/bin/bash\necho "attempt {{ run.attempt }} v2" >> starts.txt\n' });
+    const grown = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(grown.code, grown.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-3/starts.txt'))).to.deep.equal(['attempt 1 v2']);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
+    expect(grown.stderr).to.match(/run alpha-0 succeeded with inputs that differ/);
+  });
+
+  it('ignores a torn last journal line with a warning and carries on', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0}']));
+    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(0);
+    await fs.appendFile(path.join(dir, '.model_ensemble/c/journal.jsonl'), '{"t":"2026-01-01","run":"alpha-0","sta');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stderr).to.contain('ignoring a last line cut off by a crash');
+    expect((await readRunEntries(dir)).every((e) => typeof e.state === 'string')).to.equal(true);
+  });
+
+  it('with -d returns at once and runs the ensemble in the background', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0}']));
+    const result = await runCli(dir, ['-d', 'c.yaml', 'dummy', ...FAST]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/running in the background as pid \d+; log: logs\/c\.yaml\.log/);
+    await waitFor(async () => (await readState(dir)).processes.has('post_process'), 20_000, 'the background run to end');
+    expect((await readState(dir)).runs.get('alpha-0')?.state).to.equal('succeeded');
+  });
+});
