@@ -19,6 +19,8 @@ export function readExecutorName(value: unknown): ExecutorName {
 export interface ExecutorSettings {
   readonly shell: string;
   readonly logger: Logger;
+  /** How long (ms) a just-submitted job may stay unknown to the scheduler before it counts as lost (`-st`). */
+  readonly submitGraceMs?: number;
 }
 
 /** Whether an executable `program` is in one of the PATH folders. */
@@ -45,6 +47,12 @@ export function assertExecutorAvailable(name: ExecutorName): void {
 
 /** Builds the named executor. */
 export function createExecutor(name: ExecutorName, settings: ExecutorSettings): Executor {
-  if (name === 'slurm') return new SlurmExecutor({ shell: settings.shell, logger: settings.logger });
+  if (name === 'slurm') {
+    return new SlurmExecutor({
+      shell: settings.shell,
+      logger: settings.logger,
+      ...(settings.submitGraceMs !== undefined ? { graceMs: settings.submitGraceMs } : {}),
+    });
+  }
   return new LocalExecutor({ shell: settings.shell, logger: settings.logger });
 }

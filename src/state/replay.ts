@@ -21,13 +21,18 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
     };
     records.set(entry.run, record);
   }
-  if (entry.cycle !== undefined) record.cycle = entry.cycle;
-  if (entry.attempt !== record.attempt || entry.state === 'pending') {
-    // A new attempt (retry, rerun, next cycle) starts afresh.
-    delete record.job;
-    delete record.tag;
+  const cycle = entry.cycle ?? record.cycle;
+  const final = FINAL_RUN_STATES.has(entry.state);
+  if (entry.attempt !== record.attempt || cycle !== record.cycle || entry.state === 'pending' || final) {
+    // A new attempt (retry, rerun, next cycle) starts afresh; an end says its own reason or none.
     delete record.reason;
   }
+  if (entry.attempt !== record.attempt || cycle !== record.cycle) {
+    // The job and tag are the current attempt's.
+    delete record.job;
+    delete record.tag;
+  }
+  record.cycle = cycle;
   record.state = entry.state;
   record.attempt = entry.attempt;
   record.updated = entry.t;
@@ -36,19 +41,27 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
   if (entry.reason !== undefined) record.reason = entry.reason;
   if (entry.inputs !== undefined) record.inputs = entry.inputs;
 
-  let attempt = record.attempts.find((a) => a.attempt === entry.attempt);
+  let attempt = record.attempts.find((a) => a.attempt === entry.attempt && a.cycle === cycle);
   if (!attempt && entry.state !== 'pending') {
-    attempt = { attempt: entry.attempt, started: entry.t };
+    attempt = { attempt: entry.attempt, cycle, started: entry.since ?? entry.t };
     record.attempts.push(attempt);
   }
   if (attempt) {
     if (entry.job !== undefined) attempt.job = entry.job;
     if (entry.jobState !== undefined) attempt.jobState = entry.jobState;
     if (entry.exit !== undefined) attempt.exitCode = entry.exit;
-    if (entry.reason !== undefined) attempt.reason = entry.reason;
-    if (FINAL_RUN_STATES.has(entry.state)) {
+    if (final) {
       attempt.state = entry.state;
       attempt.ended = entry.t;
+      if (entry.reason !== undefined) attempt.reason = entry.reason;
+      else delete attempt.reason;
+    } else if (attempt.state !== undefined) {
+      // The attempt goes on (a run skipped by -s, now run for real): it has not ended after all.
+      delete attempt.state;
+      delete attempt.ended;
+      delete attempt.reason;
+      delete attempt.jobState;
+      delete attempt.exitCode;
     }
   }
   return record;

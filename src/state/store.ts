@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
+import { compactState, shouldCompact } from './compact.js';
 import { Journal } from './journal.js';
 import { applyJournalEntry, emptyState, readJournal } from './replay.js';
 import type { BatchEntry, EnsembleState, JournalEntry, MetaEntry, ProcessEntry, RunEntry, RunRecord } from './types.js';
@@ -51,7 +52,13 @@ export class RunStore extends EventEmitter<{ 'run:state': [RunRecord, RunEntry] 
     for (const line of contents.badLines) logger.warn(`journal ${file}:${line}: not a journal entry, skipped`);
     const state = emptyState();
     for (const entry of contents.entries) applyJournalEntry(state, entry);
-    return new RunStore(state, await Journal.open(file));
+    const journal = await Journal.open(file);
+    const compacted = compactState(state);
+    if (shouldCompact(contents.entries.length, compacted.length)) {
+      logger.info(`journal ${file}: compacted from ${contents.entries.length} to ${compacted.length} lines`);
+      await journal.rewrite(compacted);
+    }
+    return new RunStore(state, journal);
   }
 
   /** Records a run's change: on disk first, then in memory, then told to listeners. */

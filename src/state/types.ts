@@ -21,6 +21,8 @@ export const FINAL_RUN_STATES: ReadonlySet<RunState> = new Set<RunState>(['succe
 /** One attempt of a run, as status shows it. */
 export interface AttemptRecord {
   readonly attempt: number;
+  /** The cycle of a repeating batch the attempt belongs to. */
+  readonly cycle: number;
   job?: string;
   /** When the attempt started preparing (ISO time). */
   started?: string;
@@ -76,6 +78,8 @@ export interface RunEntry {
   readonly jobState?: string;
   readonly exit?: number;
   readonly inputs?: string;
+  /** When the attempt started, if earlier than `t` (written by compaction, which keeps one line per attempt). */
+  readonly since?: string;
 }
 
 /** The phases of a batch cycle the journal records, so a restart knows whether pre_batch already ran. */

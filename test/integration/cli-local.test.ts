@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { JOB_TEMPLATE, listTree, writeFiles } from '../helpers/ensemble.js';
 import { tempDirs } from '../helpers/tmp.js';
 
@@ -189,6 +189,20 @@ describe('model_ensemble on local processes (CLI)', function () {
       const result = await runCli(dir, args);
       expect(result.code, args.join(' ')).to.equal(2);
     }
+  });
+
+  it('runs the hello example as the README says, and a second time finds it done', async () => {
+    const dir = await tmp.make();
+    // Only what git tracks: a run of the example in the working tree leaves ignored outputs there.
+    const outputs = new Set(['runs', 'logs', '.model_ensemble', 'started.txt']);
+    await fs.cp(path.join(ROOT, 'examples/hello'), dir, { recursive: true, filter: (src) => !outputs.has(path.basename(src)) });
+    const result = await runCli(dir, ['hello.yml', 'dummy']);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('hello: 3 succeeded\n');
+    expect(await fs.readFile(path.join(dir, 'runs/hello-1/output.txt'), 'utf8')).to.equal('Hello, ice sheet! (run hello-1, attempt 1)\n');
+    const again = await runCli(dir, ['hello.yml', 'dummy']);
+    expect(again.code).to.equal(0);
+    expect(again.stderr).to.contain('batch hello: already done');
   });
 
   it('model_ensemble_check passes on local processes from any directory and cleans up after itself', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { ROOT, runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { listTree, writeFiles } from '../helpers/ensemble.js';
 import { readState } from '../helpers/journal.js';
 import { skipWithoutSlurm } from '../helpers/slurm-cluster.js';
@@ -160,6 +160,17 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     }
     const status = await runCli(dir, ['status', 'c.yaml']);
     expect(status.stdout).to.contain('batch sanity_check: 2 cancelled');
+  });
+
+  it('runs the SLURM example as the README says, archiving each run with move', async () => {
+    const dir = await tmp.make('me-slurm-example-');
+    const outputs = new Set(['runs', 'archive', 'logs', '.model_ensemble']);
+    await fs.cp(path.join(ROOT, 'examples/slurm'), dir, { recursive: true, filter: (src) => !outputs.has(path.basename(src)) });
+    const result = await runCli(dir, ['slurm.yml', '-rt', '0.5']);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('melt: 8 succeeded\n');
+    expect(await fs.readFile(path.join(dir, 'archive/melt-2/result.txt'), 'utf8')).to.match(/^toy-ice run melt-2: melt_rate=1\.5 on /);
+    expect((await fs.readdir(path.join(dir, 'archive/melt-2'))).sort()).to.deep.equal(['namelist.nml', 'result.txt']);
   });
 
   it('model_ensemble_check passes on SLURM', async () => {

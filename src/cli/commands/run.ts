@@ -86,7 +86,7 @@ export async function runCommand(request: RunRequest): Promise<number> {
     logger.error(`the lock of ${stateDir} was taken by ${holder ? `pid ${holder.pid} on ${holder.host}` : 'another process'}: stopping`);
     interrupts.interrupt();
   };
-  const executor = createExecutor(request.executor, { shell: options.shell, logger });
+  const executor = createExecutor(request.executor, { shell: options.shell, logger, submitGraceMs: options.submitTimeout * 1000 });
   const store = await RunStore.open(stateDir, logger);
   await store.note({ kind: 'start', executor: request.executor, config: ensemble.file, host: os.hostname(), pid: process.pid });
   try {
