@@ -7,6 +7,7 @@ import { EXIT, installCrashHandlers, reportError } from './exit.js';
 import { readExecutorName } from '../executors/registry.js';
 import { addRunOptions, executorArgument, readRunOptions } from './options.js';
 import { processIo } from './program.js';
+import { VERSION } from './version.js';
 
 /** Parses `argv` and runs the sanity check; resolves with the exit code. */
 export async function checkMain(argv: readonly string[]): Promise<number> {
@@ -18,6 +19,7 @@ export async function checkMain(argv: readonly string[]): Promise<number> {
       .description('run the sanity ensemble shipped with model_ensemble and check what it leaves')
       .option('--dir <dir>', 'run in this folder (default: a new model_ensemble_check.* folder here)')
       .option('--keep', 'keep the folder after a pass', false)
+      .version(VERSION, '-V, --version')
       .exitOverride()
       .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
       .action(async (executor: unknown, opts: Record<string, unknown>) => {

@@ -34,7 +34,8 @@ export function describeError(error: unknown, verbose: boolean): string {
 /** Writes an error as `<program>: <message>` and returns its exit code (0 for --help and --version). */
 export function reportError(program: string, error: unknown, err: (text: string) => void, verbose: boolean): number {
   if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
-  const message = error instanceof CommanderError ? error.message.replace(/^error: /, '') : describeError(error, verbose);
+  const message =
+    error instanceof CommanderError ? `${error.message.replace(/^error: /, '')} (${program} --help for usage)` : describeError(error, verbose);
   err(`${program}: ${message}\n`);
   return exitCodeOf(error);
 }

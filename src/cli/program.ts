@@ -2,6 +2,7 @@
 // positional naming a sub-command (`schema`, ...) runs that instead. Usage errors exit 2, like bad configuration.
 import { Command, InvalidArgumentError } from 'commander';
 import { prepareArgs } from './argv.js';
+import { VERSION } from './version.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
@@ -27,6 +28,14 @@ export function processIo(): Io {
 }
 
 type Handler = (command: Command, setCode: (code: number) => void) => Command;
+
+const SUBCOMMAND_HELP = `
+Commands (a first word naming one; a configuration file of that name is given as ./status):
+  status <configuration> [--json]                 each batch and run: state, job, attempts, times, reason
+  rerun <configuration> --failed | --runs a-1,b-0  run these again (a new attempt) on the next start
+  cancel <configuration> [--runs a-1,b-0]          cancel the ensemble's jobs and record it
+  schema                                           print the configuration's JSON Schema
+`;
 
 /** `--runs a-1,b-0` as a list of run ids. */
 function parseRunIds(text: string): string[] {
@@ -111,7 +120,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const command = new Command(prepared.subcommand ? `model_ensemble ${prepared.subcommand}` : 'model_ensemble')
       .exitOverride()
       .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
-      .showHelpAfterError('(model_ensemble --help for usage)');
+      .version(VERSION, '-V, --version');
+    if (!prepared.subcommand) command.addHelpText('after', SUBCOMMAND_HELP);
     chosen?.(command, (c) => {
       code = c;
     });

@@ -84,7 +84,8 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
   const log = options.logger;
   const slots = new JobSlots();
   const monitor = new JobMonitor(options.executor, {
-    intervalMs: options.pollIntervalMs,
+    // Local job ends are events; the poll only follows jobs adopted after a restart, and costs no scheduler call.
+    intervalMs: options.executor.capabilities.pushesStatus ? Math.min(options.pollIntervalMs, 1000) : options.pollIntervalMs,
     errorIntervalMs: options.errorIntervalMs,
     logger: log,
   });
