@@ -127,6 +127,9 @@ export async function runProcess(file: string, args: readonly string[], options:
       durationMs: performance.now() - started,
     };
   } finally {
+    // A background process the command started may still hold the pipes: let go of our ends.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
     if (timeout) clearTimeout(timeout);
     if (killTimer) clearTimeout(killTimer);
     options.signal?.removeEventListener('abort', onAbort);

@@ -32,7 +32,8 @@ type Handler = (command: Command, setCode: (code: number) => void) => Command;
 const SUBCOMMAND_HELP = `
 Commands (a first word naming one; a configuration file of that name is given as ./status):
   status <configuration> [--json]                 each batch and run: state, job, attempts, times, reason
-  rerun <configuration> --failed | --runs a-1,b-0  run these again (a new attempt) on the next start
+  rerun <configuration> --failed | --cancelled | --runs a-1,b-0
+                                                  run these again (a new attempt) on the next start
   cancel <configuration> [--runs a-1,b-0]          cancel the ensemble's jobs and record it
   schema                                           print the configuration's JSON Schema
 `;
@@ -49,7 +50,7 @@ function controlRequest(config: string, opts: Record<string, unknown>, io: Io): 
     config,
     stateDir: opts.stateDir as string | undefined,
     runs: (opts.runs as string[] | undefined) ?? [],
-    failed: opts.failed === true,
+    states: [...(opts.failed === true ? (['failed'] as const) : []), ...(opts.cancelled === true ? (['cancelled'] as const) : [])],
     cwd: io.cwd,
     out: io.out,
   };
@@ -72,6 +73,7 @@ function subcommands(io: Io, argv: readonly string[], extraVars: Record<string, 
         .description('mark runs to run again (a new attempt) on the next start')
         .argument('<configuration>', 'the ensemble configuration (YAML)')
         .option('--failed', 'every failed run', false)
+        .option('--cancelled', 'every cancelled run', false)
         .option('--runs <ids>', 'these runs, e.g. alpha-3,beta-0', parseRunIds, [])
         .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
         .action(async (config: string, opts: Record<string, unknown>) => {

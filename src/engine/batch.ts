@@ -64,7 +64,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     if (!preBatchDone) {
       await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'pre_batch' });
       try {
-        await runTasks(batch.preBatch, ctx, { noChecks: options.noChecks, signal: options.abort });
+        await runTasks(batch.preBatch, ctx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
       } catch (error) {
         if (isAbortError(error)) break;
         const reason = `pre_batch failed: ${(error as Error).message}`;
@@ -89,7 +89,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
 
     let failure: string | undefined;
     try {
-      await runTasks(batch.postBatch, ctx, { noChecks: options.noChecks, signal: options.abort });
+      await runTasks(batch.postBatch, ctx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
     } catch (error) {
       if (isAbortError(error)) break;
       failure = `post_batch failed: ${(error as Error).message}`;

@@ -2,15 +2,32 @@
 // running orchestrator when they come as requests.
 import type { Executor } from '../executors/types.js';
 import type { RunStore } from '../state/store.js';
-import { FINAL_RUN_STATES, type RunRecord } from '../state/types.js';
+import { FINAL_RUN_STATES, type RunRecord, type RunState } from '../state/types.js';
+
+/** The runs `cancel` requests named while an orchestrator runs (all of them, for a cancel without --runs). */
+export class CancelRequests {
+  private all = false;
+  private readonly ids = new Set<string>();
+
+  /** Adds a request: some runs, or every run when `ids` is empty. */
+  add(ids: readonly string[]): void {
+    if (ids.length === 0) this.all = true;
+    for (const id of ids) this.ids.add(id);
+  }
+
+  /** Whether run `id` is to be cancelled. */
+  has(id: string): boolean {
+    return this.all || this.ids.has(id);
+  }
+}
 
 /** States whose run has a job that may be in the scheduler. */
 const JOB_STATES = new Set(['submitting', 'queued', 'running']);
 
-/** The runs a rerun applies to: the given ids, and every failed run with `failed`. */
-export function rerunTargets(store: RunStore, ids: readonly string[], failed: boolean): string[] {
-  const failedIds = failed ? [...store.records.values()].filter((r) => r.state === 'failed').map((r) => r.id) : [];
-  return [...new Set([...ids, ...failedIds])];
+/** The runs a rerun applies to: the given ids, and every run that ended in one of `states` (failed, cancelled). */
+export function rerunTargets(store: RunStore, ids: readonly string[], states: readonly RunState[]): string[] {
+  const ended = [...store.records.values()].filter((r) => states.includes(r.state)).map((r) => r.id);
+  return [...new Set([...ids, ...ended])];
 }
 
 /** Marks finished runs to run again (a new attempt) on the next start; returns the ids marked. */
@@ -32,12 +49,34 @@ export function cancelTargets(store: RunStore, ids: readonly string[]): RunRecor
   return chosen.filter((r) => !FINAL_RUN_STATES.has(r.state));
 }
 
-/** Cancels the jobs of `targets` in the scheduler (one call) and records the runs cancelled. */
-export async function applyCancel(store: RunStore, executor: Executor, targets: readonly RunRecord[]): Promise<{ runs: string[]; jobs: string[] }> {
-  const jobs = targets.filter((r) => JOB_STATES.has(r.state) && r.job !== undefined).map((r) => r.job as string);
+/** A run the configuration has and the journal does not know yet. */
+export interface UnstartedRun {
+  readonly id: string;
+  readonly batch: string;
+  readonly idx: number;
+  readonly dir: string;
+}
+
+/**
+ * Cancels the jobs of `targets` in the scheduler (one call) and records the runs cancelled; `unstarted` runs are
+ * recorded cancelled too, so a later start does not run them (`rerun` brings any of them back).
+ */
+export async function applyCancel(
+  store: RunStore,
+  executor: Executor,
+  targets: readonly RunRecord[],
+  unstarted: readonly UnstartedRun[] = [],
+): Promise<{ runs: string[]; jobs: string[] }> {
+  const withJobs = targets.filter((r) => JOB_STATES.has(r.state) && r.job !== undefined);
+  // The executor learns of jobs an earlier process submitted, so it can check they are still ours before signalling.
+  for (const r of withJobs) executor.adopt(r.job as string, { runId: r.id, attempt: r.attempt, dir: r.dir, script: '', tag: r.tag ?? '' });
+  const jobs = withJobs.map((r) => r.job as string);
   if (jobs.length > 0) await executor.cancel(jobs, AbortSignal.timeout(120_000));
   for (const record of targets) {
     await store.record({ run: record.id, state: 'cancelled', attempt: record.attempt, reason: 'cancelled by request', ...(record.job ? { jobState: 'CANCELLED' } : {}) });
   }
-  return { runs: targets.map((r) => r.id), jobs };
+  for (const run of unstarted) {
+    await store.record({ run: run.id, state: 'cancelled', attempt: 1, batch: run.batch, idx: run.idx, dir: run.dir, reason: 'cancelled before it started' });
+  }
+  return { runs: [...targets.map((r) => r.id), ...unstarted.map((r) => r.id)], jobs };
 }

@@ -65,12 +65,14 @@ export async function submitAndWait(env: RunEnv, batch: Batch, record: RunRecord
   }
 
   try {
-    if (job === undefined && env.cancelled.has(id)) return { stopped: false, status: { state: 'CANCELLED', reason: 'cancelled by request' } };
+    if (job === undefined && env.cancels.has(id)) return { stopped: false, status: { state: 'CANCELLED', reason: 'cancelled by request' } };
     if (job === undefined) {
       if (machine.get(id)?.state !== 'submitting') await machine.move({ run: id, state: 'submitting', tag });
       job = await options.executor.submit(spec, options.abort);
       crashPoint('submitted', id);
       await machine.move({ run: id, state: 'queued', job });
+      // A cancel that came while sbatch was busy could not reach this job yet.
+      if (env.cancels.has(id)) await options.executor.cancel([job], options.abort);
     }
     const status = await monitor.watch(
       job,

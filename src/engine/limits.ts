@@ -27,6 +27,7 @@ export class JobSlots implements JobsView {
 
   /** Waits until `batch` has fewer than `max` jobs in flight, then takes a slot. */
   async acquire(batch: string, max: number, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
     while ((this.inFlight.get(batch) ?? 0) >= max) await this.changed(signal);
     this.take(batch);
   }

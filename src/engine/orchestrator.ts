@@ -6,7 +6,7 @@ import { runTasks } from '../tasks/runner.js';
 import type { RunEntry, RunRecord } from '../state/types.js';
 import { runBatch } from './batch.js';
 import { runId } from './context.js';
-import { applyRerun, cancelTargets, rerunTargets } from './control.js';
+import { applyRerun, CancelRequests, cancelTargets, rerunTargets } from './control.js';
 import { takeRequests } from '../state/requests.js';
 import { JobSlots } from './limits.js';
 import { JobMonitor } from './monitor.js';
@@ -55,12 +55,12 @@ function watchRequests(env: RunEnv): { stop(): Promise<void> } {
   const apply = async (): Promise<void> => {
     for (const request of await takeRequests(stateDir)) {
       if (request.action === 'rerun') {
-        const marked = await applyRerun(options.store, rerunTargets(options.store, request.runs, request.failed ?? false));
+        const marked = await applyRerun(options.store, rerunTargets(options.store, request.runs, request.states ?? []));
         if (marked.length > 0) options.logger.info(`rerun requested: ${marked.join(', ')} will run again on the next start`);
         continue;
       }
       const targets = cancelTargets(options.store, request.runs);
-      for (const record of targets) env.cancelled.add(record.id);
+      env.cancels.add(request.runs);
       const jobs = targets.filter((r) => r.job !== undefined && ['queued', 'running', 'submitting'].includes(r.state)).map((r) => r.job as string);
       options.logger.warn(`cancel requested: ${targets.length} run(s), ${jobs.length} job(s) in the scheduler`);
       if (jobs.length > 0) await options.executor.cancel(jobs, AbortSignal.timeout(120_000));
@@ -95,7 +95,7 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
     if (line) log.log(line[0], line[1], { run: record.id, batch: record.batch, attempt: record.attempt, job: record.job });
   };
   options.store.on('run:state', onChange);
-  const env: RunEnv = { options, ensemble, machine, monitor, slots, cancelled: new Set() };
+  const env: RunEnv = { options, ensemble, machine, monitor, slots, cancels: new CancelRequests() };
   const requests = watchRequests(env);
   const processCtx = processTaskContext(env);
   reportForgottenRuns(ensemble, options);
@@ -107,7 +107,7 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
   // pre_process and post_process, journaled, so a restart does not run again what already ran.
   const runProcess = async (phase: 'pre_process' | 'post_process'): Promise<string | undefined> => {
     try {
-      await runTasks(phase === 'pre_process' ? ensemble.preProcess : ensemble.postProcess, processCtx, { noChecks: options.noChecks, signal: options.abort });
+      await runTasks(phase === 'pre_process' ? ensemble.preProcess : ensemble.postProcess, processCtx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
       await options.store.note({ kind: 'process', phase });
       return undefined;
     } catch (error) {

@@ -15,7 +15,8 @@ import { submitAndWait, type JobWait } from './job.js';
 import type { JobSlots } from './limits.js';
 import type { JobMonitor } from './monitor.js';
 import type { BatchPlan } from './plan.js';
-import { prepareRunDirectory, renderInputs } from './prepare.js';
+import { pathExists, prepareRunDirectory, renderInputs } from './prepare.js';
+import type { CancelRequests } from './control.js';
 import { retryDecision } from './retry.js';
 import type { RunMachine } from './run-machine.js';
 import { runTaskContext } from './task-context.js';
@@ -29,7 +30,7 @@ export interface RunEnv {
   readonly monitor: JobMonitor;
   readonly slots: JobSlots;
   /** Runs a `cancel` request named while this process runs: they stop at their next step. */
-  readonly cancelled: Set<string>;
+  readonly cancels: CancelRequests;
 }
 
 /** Where an attempt (re)starts. */
@@ -107,12 +108,13 @@ export async function executeRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cy
   const { options, machine } = env;
   const { batch } = plan;
   const id = runId(batch, spec.idx);
-  const previousState = machine.get(id)?.cycle === cycle ? machine.get(id)?.state : undefined;
+  // A run cut off while its directory was being made: the first pass below may have to make it again.
+  let cutWhilePreparing = machine.get(id)?.cycle === cycle && machine.get(id)?.state === 'preparing';
   let start = await resumePoint(env, batch, spec, cycle);
   if (start !== 'prepare') reportChangedInputs(env, plan, spec, cycle);
 
   const cancelIfRequested = async (): Promise<RunRecord | undefined> =>
-    env.cancelled.has(id) ? machine.move({ run: id, state: 'cancelled', reason: 'cancelled by request' }) : undefined;
+    env.cancels.has(id) ? machine.move({ run: id, state: 'cancelled', reason: 'cancelled by request' }) : undefined;
 
   while (start !== undefined && !options.stop.aborted) {
     const cancelled = await cancelIfRequested();
@@ -123,14 +125,18 @@ export async function executeRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cy
     let failure: { reason: string; jobState?: string; exit?: number } | undefined;
     try {
       if (start === 'prepare') {
-        await machine.move({ run: id, state: 'preparing' });
-        // A directory cut off while being made by the first attempt holds only our copy: make it again whole.
-        if (previousState === 'preparing' && record.attempt === 1) await fs.rm(record.dir, { recursive: true, force: true });
+        // A directory this run made and was cut off while making holds only our copy: it is made again whole.
+        // One that existed before (-p, an earlier cycle or attempt) is only rendered into.
+        if (cutWhilePreparing && record.fresh === true) await fs.rm(record.dir, { recursive: true, force: true });
+        cutWhilePreparing = false;
+        const fresh = !(await pathExists(record.dir));
+        await machine.move({ run: id, state: 'preparing', fresh });
         const inputs = await prepareRunDirectory(plan, record.dir, values, true);
         await machine.move({ run: id, state: 'pre_run', inputs });
-        await runTasks(batch.preRun, taskCtx, { noChecks: options.noChecks, signal: options.abort });
+        await runTasks(batch.preRun, taskCtx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
         const cancelledNow = await cancelIfRequested();
         if (cancelledNow) return cancelledNow;
+        if (options.stop.aborted) return await machine.move({ run: id, state: 'pending', reason: 'stopped before submission' });
         if (options.noSubmission) {
           const what = batch.jobFile ? `would submit ${batch.jobFile} in ${record.dir}` : 'no job file';
           return await machine.move({ run: id, state: 'skipped', reason: `not submitted (-s): ${what}` });
@@ -152,7 +158,7 @@ export async function executeRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cy
       }
       if (!failure) {
         if (machine.get(id)?.state !== 'post_run') await machine.move({ run: id, state: 'post_run' });
-        await runTasks(batch.postRun, taskCtx, { noChecks: options.noChecks, signal: options.abort });
+        await runTasks(batch.postRun, taskCtx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
         return await machine.move({ run: id, state: 'succeeded' });
       }
     } catch (error) {
@@ -165,12 +171,13 @@ export async function executeRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cy
     const decision = retryDecision(batch.retry, record.attempt, failure.jobState);
     if (!decision.retry) return machine.get(id) as RunRecord;
     options.logger.info(`run ${id}: ${failure.jobState ?? 'failure'} is retried (attempt ${record.attempt + 1} of ${batch.retry.max + 1}) in ${batch.retry.backoff} s`);
+    // The next attempt is journaled before the backoff, so a stop or crash meanwhile still leaves it to do.
+    await machine.move({ run: id, state: 'pending', attempt: record.attempt + 1, reason: `retry after ${failure.jobState ?? 'failure'}` });
     try {
       if (batch.retry.backoff > 0) await sleep(batch.retry.backoff * 1000, undefined, { signal: options.stop });
     } catch {
       return machine.get(id) as RunRecord;
     }
-    await machine.move({ run: id, state: 'pending', attempt: record.attempt + 1, reason: `retry after ${failure.jobState ?? 'failure'}` });
     start = 'prepare';
   }
   return machine.get(id) as RunRecord;

@@ -9,7 +9,7 @@ import { ExecutorError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { killGroup } from '../process.js';
 import type { Executor, JobId, JobSpec, JobStatus } from './types.js';
-import { buildJobWrapper, jobFiles, parseExitCode } from './wrapper.js';
+import { jobFiles, parseExitCode, readStartMarker, writeJobWrapper } from './wrapper.js';
 
 export interface LocalExecutorOptions {
   /** Interpreter for job files without a `#!` line; default /bin/bash. */
@@ -69,16 +69,8 @@ export class LocalExecutor implements Executor {
 
   async submit(job: JobSpec, signal?: AbortSignal): Promise<JobId> {
     signal?.throwIfAborted();
-    const files = jobFiles(job);
-    const scriptText = await fs.readFile(path.join(job.dir, job.script), 'utf8').catch((error: unknown) => {
-      throw new ExecutorError('ERR_JOB_FILE', `job file ${job.script} cannot be read in ${job.dir}`, { cause: error });
-    });
-    await fs.mkdir(path.dirname(files.wrapper), { recursive: true });
-    await Promise.all([fs.rm(files.exitCode, { force: true }), fs.rm(files.started, { force: true })]);
-    const wrapper = buildJobWrapper({ ...job, scriptText, shell: this.shell });
-    await fs.writeFile(files.wrapper, wrapper, { mode: 0o755 });
+    const files = await writeJobWrapper(job, this.shell);
     const output = await fs.open(files.output, 'w');
-    let pid: number | undefined;
     try {
       const child = spawn('/bin/bash', [files.wrapper], {
         cwd: job.dir,
@@ -86,9 +78,12 @@ export class LocalExecutor implements Executor {
         stdio: ['ignore', output.fd, output.fd],
         env: { ...process.env, ...job.env },
       });
-      pid = child.pid;
+      // Without a pid the spawn failed (EAGAIN, EMFILE on a busy node): its 'error' follows and must not go unheard.
+      const failed = new Promise<Error>((resolve) => child.once('error', resolve));
+      const pid = child.pid;
       if (pid === undefined) {
-        throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}`);
+        const error = await failed;
+        throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}: ${error.message}`, { cause: error, retryable: true });
       }
       const id = String(pid);
       const record: LocalJob = { spec: job, pid, status: { state: 'RUNNING' }, cancelled: false, child: true };
@@ -126,22 +121,20 @@ export class LocalExecutor implements Executor {
   async cancel(ids: readonly JobId[]): Promise<void> {
     for (const id of ids) {
       const job = this.jobs.get(id);
-      const pid = job?.pid ?? Number(id);
-      if (job) job.cancelled = true;
+      // A job of an earlier process is signalled only while its pid still runs its wrapper (pids are reused).
+      if (!job || (!job.child && !(await isRunning(job.pid, jobFiles(job.spec).wrapper)))) continue;
+      const pid = job.pid;
+      job.cancelled = true;
       killGroup(pid, 'SIGTERM');
       setTimeout(() => killGroup(pid, 'SIGKILL'), this.killGraceMs).unref();
-      if (job && !job.child) this.settle(id, { state: 'CANCELLED', reason: 'cancelled' });
+      if (!job.child) this.settle(id, { state: 'CANCELLED', reason: 'cancelled' });
     }
-    return Promise.resolve();
   }
 
-  /** Finds an attempt started before a crash from the marker its wrapper wrote. */
+  /** Finds an attempt started before a crash from the marker its wrapper wrote (this attempt's, by its tag). */
   async find(job: JobSpec): Promise<JobId | undefined> {
-    const files = jobFiles(job);
-    const started = await readIfExists(files.started);
-    const pid = Number(started?.split(' ')[1]);
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    return String(pid);
+    const marker = await readStartMarker(job);
+    return marker === undefined ? undefined : String(marker.pid);
   }
 
   onStatus(listener: Listener): () => void {

@@ -2,8 +2,6 @@
 // with --comment so that an ambiguous sbatch failure or a crash never leads to a second job. All jobs in flight are
 // followed with ONE squeue call per poll; a job that has ended is settled by the exit-code file its wrapper wrote,
 // else by one bulk sacct call where accounting exists, else by one scontrol call; a job nobody knows is LOST.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExecutorError } from '../errors.js';
 import { createSilentLogger, type Logger } from '../log.js';
@@ -12,7 +10,7 @@ import { settleEndedJobs, type EndedJob, type SettleContext } from './slurm-sett
 import { buildLiveStatus } from './slurm-status.js';
 import { buildSbatchArgs, isPermanentSbatchFailure, parseJobId, parseSlurmState, parseSqueue, SQUEUE_FORMAT, type SqueueRow } from './slurm-text.js';
 import { FINAL_JOB_STATES, type Executor, type JobId, type JobSpec, type JobStatus } from './types.js';
-import { buildJobWrapper, jobFiles } from './wrapper.js';
+import { readStartMarker, writeJobWrapper } from './wrapper.js';
 
 export interface SlurmExecutorOptions {
   /** Where diagnostics go; default: nowhere. */
@@ -34,11 +32,6 @@ export interface SlurmExecutorOptions {
   readonly graceMs?: number;
   /** Environment added to every scheduler command (a site's SLURM_CONF; tests put fault injectors on PATH). */
   readonly env?: Readonly<Record<string, string>>;
-}
-
-/** The comment line that records an attempt's tag at the end of its wrapper. */
-function tagLine(tag: string): string {
-  return `# model_ensemble tag: ${tag.replace(/\n/g, ' ')}\n`;
 }
 
 /** What the executor remembers of a job it follows. */
@@ -176,20 +169,7 @@ export class SlurmExecutor implements Executor {
 
   /** Writes the attempt's wrapper script and clears files an earlier submission of this attempt number left. */
   private async writeWrapper(job: JobSpec): Promise<string> {
-    const files = jobFiles(job);
-    let scriptText: string;
-    try {
-      scriptText = await fs.readFile(path.join(job.dir, job.script), 'utf8');
-    } catch (error) {
-      throw new ExecutorError('ERR_JOB_FILE', `job file ${job.script} cannot be read in ${job.dir}: ${(error as Error).message}`, { cause: error });
-    }
-    await fs.mkdir(path.dirname(files.wrapper), { recursive: true });
-    // A repeated batch reuses attempt numbers: an old exit code would settle the new job, an old marker name it.
-    await Promise.all([fs.rm(files.exitCode, { force: true }), fs.rm(files.started, { force: true })]);
-    const text = buildJobWrapper({ ...job, scriptText, shell: this.shell });
-    // The tag after the script's end, for findByMarker: the start marker names a job id, the wrapper whose attempt it is.
-    await fs.writeFile(files.wrapper, `${text}${tagLine(job.tag)}`, { mode: 0o755 });
-    return files.wrapper;
+    return (await writeJobWrapper(job, this.shell)).wrapper;
   }
 
   /** After a failed sbatch, waits its backoff and looks for the job; throws when squeue cannot tell. */
@@ -213,22 +193,11 @@ export class SlurmExecutor implements Executor {
    * the wrapper carries this tag (not an earlier cycle's) and the marker is newer than the wrapper.
    */
   private async findByMarker(job: JobSpec, queue: ReadonlyMap<string, SqueueRow>): Promise<JobId | undefined> {
-    const files = jobFiles(job);
-    try {
-      const [text, marker, wrapperText, wrapper] = await Promise.all([
-        fs.readFile(files.started, 'utf8'),
-        fs.stat(files.started),
-        fs.readFile(files.wrapper, 'utf8'),
-        fs.stat(files.wrapper),
-      ]);
-      const id = text.trim().split(/\s+/)[2];
-      if (id === undefined || !/^\d+$/.test(id) || marker.mtimeMs < wrapper.mtimeMs || !wrapperText.endsWith(tagLine(job.tag))) return undefined;
-      // A job squeue still knows under another tag is someone else's (a reused id).
-      const row = queue.get(id);
-      return row === undefined || row.comment === job.tag ? id : undefined;
-    } catch {
-      return undefined;
-    }
+    const id = (await readStartMarker(job))?.schedulerId;
+    if (id === undefined) return undefined;
+    // A job squeue still knows under another tag is someone else's (a reused id).
+    const row = queue.get(id);
+    return row === undefined || row.comment === job.tag ? id : undefined;
   }
 
   /** Runs `squeue --me` once for all of this user's jobs, finished ones included. */

@@ -1,7 +1,9 @@
 // The generated script that runs a user's job file and records its exit code in the run directory. sbatch reads
 // `#SBATCH` directives only from the script it is given, so the wrapper carries the job file's directive block
 // verbatim at its top; the exit-code file it writes settles a job's end with or without SLURM accounting.
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ExecutorError } from '../errors.js';
 import type { JobSpec } from './types.js';
 
 /** The hidden folder in each run directory that holds the tool's own per-run files. */
@@ -103,6 +105,59 @@ export function buildJobWrapper(options: WrapperOptions): string {
     'exit "$rc"',
     '',
   ].join('\n');
+}
+
+/** The comment line that records an attempt's tag at the end of its wrapper. */
+export function tagLine(tag: string): string {
+  return `# model_ensemble tag: ${tag.replace(/\n/g, ' ')}\n`;
+}
+
+/**
+ * Writes the wrapper of `job` (the job file read from its run directory) and clears what an earlier job of the same
+ * files left: a repeated batch reuses attempt numbers, and an old exit code would settle the new job, an old
+ * marker name it. The tag ends the wrapper, so a start marker can be told to be this attempt's (`readStartMarker`).
+ */
+export async function writeJobWrapper(job: JobSpec, shell: string): Promise<AttemptFiles> {
+  const files = jobFiles(job);
+  let scriptText: string;
+  try {
+    scriptText = await fs.readFile(path.join(job.dir, job.script), 'utf8');
+  } catch (error) {
+    throw new ExecutorError('ERR_JOB_FILE', `job file ${job.script} cannot be read in ${job.dir}: ${(error as Error).message}`, { cause: error });
+  }
+  await fs.mkdir(path.dirname(files.wrapper), { recursive: true });
+  await Promise.all([fs.rm(files.exitCode, { force: true }), fs.rm(files.started, { force: true })]);
+  await fs.writeFile(files.wrapper, `${buildJobWrapper({ ...job, scriptText, shell })}${tagLine(job.tag)}`, { mode: 0o755 });
+  return files;
+}
+
+/** What the wrapper wrote when the job started: host, pid and scheduler job id. */
+export interface StartMarker {
+  readonly host: string;
+  readonly pid: number;
+  readonly schedulerId: string | undefined;
+}
+
+/**
+ * The start marker of this attempt's job, or undefined when there is none, or it is not this attempt's: it counts
+ * only when the wrapper carries this job's tag (not an earlier cycle's) and the marker is newer than the wrapper.
+ */
+export async function readStartMarker(job: JobSpec): Promise<StartMarker | undefined> {
+  const files = jobFiles(job);
+  try {
+    const [text, marker, wrapperText, wrapper] = await Promise.all([
+      fs.readFile(files.started, 'utf8'),
+      fs.stat(files.started),
+      fs.readFile(files.wrapper, 'utf8'),
+      fs.stat(files.wrapper),
+    ]);
+    if (marker.mtimeMs < wrapper.mtimeMs || !wrapperText.endsWith(tagLine(job.tag))) return undefined;
+    const [host = '', pid = '', schedulerId] = text.trim().split(/\s+/);
+    if (!/^\d+$/.test(pid)) return undefined;
+    return { host, pid: Number(pid), schedulerId: schedulerId !== undefined && /^\d+$/.test(schedulerId) ? schedulerId : undefined };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads an exit-code file's text: the code, or undefined when the text is not one. */

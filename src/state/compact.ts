@@ -55,7 +55,13 @@ function compactRun(record: RunRecord): RunEntry[] {
     });
   }
   const tail = entries[entries.length - 1];
-  if (record.inputs !== undefined && tail) entries[entries.length - 1] = { ...tail, inputs: record.inputs };
+  if (tail) {
+    entries[entries.length - 1] = {
+      ...tail,
+      ...(record.inputs !== undefined ? { inputs: record.inputs } : {}),
+      ...(record.fresh !== undefined ? { fresh: record.fresh } : {}),
+    };
+  }
   return entries;
 }
 

@@ -45,10 +45,46 @@ export async function readLock(file: string): Promise<LockHolder | undefined> {
   }
 }
 
-/** Whether a lock with this holder and age may be taken over. */
+/**
+ * Whether a lock with this holder and age may be taken over: its holder is dead on this host, or it has not been
+ * refreshed for `staleMs` (a holder on another host, or a pid on this host reused after a reboot).
+ */
 export function isStale(holder: LockHolder | undefined, ageMs: number, staleMs: number, host = os.hostname()): boolean {
-  if (holder && holder.host === host) return !isAlive(holder.pid) || holder.pid === process.pid;
-  return ageMs >= staleMs;
+  if (ageMs >= staleMs) return true;
+  return holder !== undefined && holder.host === host && (!isAlive(holder.pid) || holder.pid === process.pid);
+}
+
+/** Why a lock is held, as a message; undefined when `stateDir` is free (no lock, or a stale one). */
+export async function describeHolder(stateDir: string, staleMs = 60_000): Promise<string | undefined> {
+  const file = path.join(stateDir, LOCK_FILE);
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat) return undefined;
+  const holder = await readLock(file);
+  if (isStale(holder, Date.now() - stat.mtimeMs, staleMs)) return undefined;
+  const who = holder ? `process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another process';
+  return `this ensemble is being run by ${who}; state in ${stateDir}. Wait for it, or stop it first.`;
+}
+
+/**
+ * Runs `work` holding the takeover guard (a file made with O_EXCL beside the lock), so two processes judging the
+ * same lock stale never both remove it. A guard older than `staleMs` was left by a dead process and is removed.
+ */
+async function withTakeoverGuard(file: string, staleMs: number, work: () => Promise<void>): Promise<boolean> {
+  const guard = `${file}.takeover`;
+  try {
+    await fs.writeFile(guard, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const stat = await fs.stat(guard).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs >= staleMs) await fs.rm(guard, { force: true });
+    return false;
+  }
+  try {
+    await work();
+    return true;
+  } finally {
+    await fs.rm(guard, { force: true });
+  }
 }
 
 /** A held lock. */
@@ -68,7 +104,7 @@ export class Lock {
     const staleMs = options.staleMs ?? 60_000;
     const me: LockHolder = { host: os.hostname(), pid: process.pid, since: new Date().toISOString() };
     await fs.mkdir(stateDir, { recursive: true });
-    for (let tries = 0; tries < 5; tries++) {
+    for (let tries = 0; tries < 20; tries++) {
       try {
         await fs.writeFile(file, JSON.stringify(me), { flag: 'wx', flush: true });
         const lock = new Lock(file, me);
@@ -77,16 +113,13 @@ export class Lock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const holder = await readLock(file);
-      const stat = await fs.stat(file).catch(() => undefined);
-      if (!stat) continue;
-      if (!isStale(holder, Date.now() - stat.mtimeMs, staleMs)) {
-        const who = holder ? `process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another process';
-        throw new LockError(`this ensemble is being run by ${who}; state in ${stateDir}. Wait for it, or stop it first.`);
-      }
-      // Look once more just before removing it, so a lock another process has just taken over is left alone.
-      const again = await readLock(file);
-      if (JSON.stringify(again) === JSON.stringify(holder)) await fs.rm(file, { force: true });
+      const held = await describeHolder(stateDir, staleMs);
+      if (held !== undefined) throw new LockError(held);
+      // Stale: remove it under the guard, judging it once more there (another process may just have taken over).
+      const done = await withTakeoverGuard(file, staleMs, async () => {
+        if ((await describeHolder(stateDir, staleMs)) === undefined) await fs.rm(file, { force: true });
+      });
+      if (!done) await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
     }
     throw new LockError(`cannot take the lock ${file}: it keeps changing hands`);
   }
@@ -107,7 +140,8 @@ export class Lock {
 
   private async refresh(): Promise<void> {
     const holder = await readLock(this.file);
-    if (holder?.pid !== this.holder.pid || holder.host !== this.holder.host) {
+    // Only a lock read whole and naming someone else is lost; a failed read (NFS hiccup) is tried again next time.
+    if (holder !== undefined && (holder.pid !== this.holder.pid || holder.host !== this.holder.host)) {
       if (this.timer) clearInterval(this.timer);
       this.onLost?.(holder);
       return;

@@ -40,6 +40,7 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
   if (entry.tag !== undefined) record.tag = entry.tag;
   if (entry.reason !== undefined) record.reason = entry.reason;
   if (entry.inputs !== undefined) record.inputs = entry.inputs;
+  if (entry.fresh !== undefined) record.fresh = entry.fresh;
 
   let attempt = record.attempts.find((a) => a.attempt === entry.attempt && a.cycle === cycle);
   if (!attempt && entry.state !== 'pending') {

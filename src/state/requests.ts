@@ -11,8 +11,8 @@ export interface Request {
   readonly action: 'rerun' | 'cancel';
   /** Run ids; for `cancel`, empty means every run. */
   readonly runs: readonly string[];
-  /** `rerun --failed`: every failed run too. */
-  readonly failed?: boolean;
+  /** `rerun --failed`/`--cancelled`: every run that ended so, too. */
+  readonly states?: ReadonlyArray<'failed' | 'cancelled'>;
 }
 
 /** Leaves a request for the running orchestrator; written whole (temporary file, then rename). */

@@ -60,6 +60,8 @@ export interface RunRecord {
   readonly attempts: AttemptRecord[];
   /** A digest of the rendered inputs of the last preparation, to notice configuration changes between starts. */
   inputs?: string;
+  /** The last preparation made the run directory (it did not exist before): only then may a restart remake it. */
+  fresh?: boolean;
 }
 
 /** One line of the journal: a run's state change, with the facts that came with it. */
@@ -80,6 +82,8 @@ export interface RunEntry {
   readonly inputs?: string;
   /** When the attempt started, if earlier than `t` (written by compaction, which keeps one line per attempt). */
   readonly since?: string;
+  /** On `preparing`: whether the run directory is being made (true) or already existed (false). */
+  readonly fresh?: boolean;
 }
 
 /** The phases of a batch cycle the journal records, so a restart knows whether pre_batch already ran. */

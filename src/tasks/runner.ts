@@ -9,7 +9,10 @@ import type { TaskContext } from './types.js';
 export interface RunTasksOptions {
   /** Skip `check`-kind tasks (check, quota, jobs): `-c/--no-checks`. */
   readonly noChecks: boolean;
+  /** Stops every task (the second Ctrl-C). */
   readonly signal: AbortSignal;
+  /** Stops the waiting of check-kind tasks too (the first Ctrl-C: nothing new starts, so nothing waits to). */
+  readonly stop?: AbortSignal;
 }
 
 /** Runs `specs` one after another; throws the first task's failure. */
@@ -23,6 +26,7 @@ export async function runTasks(specs: readonly TaskSpec[], ctx: TaskContext, opt
       continue;
     }
     const args = resolveRunArgs(spec.name, spec.args, ctx.values);
-    await task.run(ctx, args, options.signal);
+    const signal = task.kind === 'check' && options.stop ? AbortSignal.any([options.signal, options.stop]) : options.signal;
+    await task.run(ctx, args, signal);
   }
 }

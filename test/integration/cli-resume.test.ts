@@ -94,6 +94,23 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
   });
 
+  it('on Ctrl-C stops a check that is waiting, submits nothing more, and the next start carries on', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble("      pre_run:\n        - {name: check, args: {cmd: 'test -f ../../go'}}\n", ['{value: 0}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', '-ct', '30', '-rt', '0.2']);
+    await waitFor(async () => (await fs.readFile(path.join(dir, 'logs/c.yaml.log'), 'utf8').catch(() => '')).includes('not yet true'), 20_000, 'the check to wait');
+    const sent = Date.now();
+    first.child.kill('SIGINT');
+    const stopped = await first.done;
+    expect(stopped.code).to.equal(130);
+    expect(Date.now() - sent).to.be.below(10_000);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal([]);
+    await fs.writeFile(path.join(dir, 'go'), '');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
+  });
+
   it('calls a job LOST when its process died with the orchestrator, and the retry policy redoes it', async () => {
     const dir = await tmp.make();
     await writeFiles(dir, ensemble('      retry: {max: 1, on: [LOST]}\n', ['{value: 0, hold: true}']));
@@ -139,6 +156,47 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).to.deep.equal(['attempt 1']);
   });
 
+  it('a kill -9 while preparing a picked-up directory (-p) keeps the files that were there', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, { ...ensemble('', ['{value: 0}']), 'runs/alpha-0/restart.nc': 'precious' });
+    const crashed = await runCli(dir, ['-p', 'c.yaml', 'dummy', ...FAST], { env: { MODEL_ENSEMBLE_CRASH_AFTER: 'preparing:alpha-0' } });
+    expect(crashed.code).to.not.equal(0);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await fs.readFile(path.join(dir, 'runs/alpha-0/restart.nc'), 'utf8')).to.equal('precious');
+  });
+
+  it('a retry waiting out its backoff survives Ctrl-C and a rerun request: the next attempt still runs', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('      retry: {max: 2, on: [FAILED], backoff: 30}\n', ['{value: 0, code: 3}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await readState(dir)).runs.get('alpha-0')?.attempt === 2, 20_000, 'the retry to be journaled');
+    const rerun = await runCli(dir, ['rerun', 'c.yaml', '--failed']);
+    expect(rerun.code, rerun.stderr).to.equal(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    first.child.kill('SIGINT');
+    const stopped = await first.done;
+    expect(stopped.code, stopped.stderr).to.equal(130);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
+  });
+
+  it('cancel names runs not started yet: they never start, and rerun --cancelled brings them back', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0}', '{value: 1}']));
+    const cancel = await runCli(dir, ['cancel', 'c.yaml', '--runs', 'alpha-1']);
+    expect(cancel.code, cancel.stderr).to.equal(0);
+    expect(cancel.stdout).to.equal('cancelled 1 run(s), 0 job(s) in the scheduler\n');
+    const run = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(run.stdout).to.equal('alpha: 1 succeeded, 1 cancelled\n');
+    expect(run.code).to.equal(1);
+    expect((await runCli(dir, ['rerun', 'c.yaml', '--cancelled'])).stdout).to.contain('alpha-1');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).to.deep.equal(['attempt 2']);
+  });
+
   it('refuses a second orchestrator on the same ensemble, naming the first one\'s pid', async () => {
     const dir = await tmp.make();
     await writeFiles(dir, ensemble('', ['{value: 0, hold: true}']));
@@ -149,6 +207,9 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(second.stderr).to.contain(`this ensemble is being run by process ${String(first.child.pid)}`);
     const status = await runCli(dir, ['status', 'c.yaml']);
     expect(status.stdout).to.contain(`running now: pid ${String(first.child.pid)}`);
+    const daemon = await runCli(dir, ['-d', 'c.yaml', 'dummy', ...FAST]);
+    expect(daemon.code).to.equal(2);
+    expect(daemon.stderr).to.contain('this ensemble is being run by process');
     await fs.writeFile(path.join(dir, 'go'), '');
     expect((await first.done).code).to.equal(0);
   });

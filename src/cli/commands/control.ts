@@ -2,8 +2,8 @@
 // ensemble, otherwise left as a request that the running one applies within a second.
 import path from 'node:path';
 import { loadEnsemble } from '../../config/load.js';
-import { runId } from '../../engine/context.js';
-import { applyCancel, applyRerun, cancelTargets, rerunTargets } from '../../engine/control.js';
+import { runDirectory, runId } from '../../engine/context.js';
+import { applyCancel, applyRerun, cancelTargets, rerunTargets, type UnstartedRun } from '../../engine/control.js';
 import { UsageError, LockError } from '../../errors.js';
 import { createExecutor, readExecutorName } from '../../executors/registry.js';
 import { createSilentLogger } from '../../log.js';
@@ -18,17 +18,21 @@ export interface ControlRequest {
   readonly stateDir: string | undefined;
   /** Run ids given with --runs. */
   readonly runs: readonly string[];
-  /** rerun --failed. */
-  readonly failed: boolean;
+  /** rerun --failed and --cancelled: the end states whose runs to rerun. */
+  readonly states: ReadonlyArray<'failed' | 'cancelled'>;
   readonly cwd: string;
   readonly out: (text: string) => void;
 }
 
-/** The state directory, and the run ids of the configuration (to check --runs against). */
-async function locate(request: ControlRequest): Promise<{ stateDir: string; known: Set<string> }> {
+/** The state directory, and the runs of the configuration (to check --runs against). */
+async function locate(request: ControlRequest): Promise<{ stateDir: string; known: Map<string, UnstartedRun> }> {
   const file = path.resolve(request.cwd, request.config);
   const ensemble = await loadEnsemble(file, { cwd: request.cwd });
-  const known = new Set(ensemble.batches.flatMap((batch) => batch.runs.map((run) => runId(batch, run.idx))));
+  const known = new Map(
+    ensemble.batches.flatMap((batch) =>
+      batch.runs.map((run) => [runId(batch, run.idx), { id: runId(batch, run.idx), batch: batch.name, idx: run.idx, dir: runDirectory(batch, run.idx) }] as const),
+    ),
+  );
   const unknown = request.runs.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new UsageError(`--runs: no run ${unknown.join(', ')} in ${request.config}`);
   return { stateDir: resolveStateDir(request.cwd, file, request.stateDir), known };
@@ -60,13 +64,13 @@ async function applyOrRequest(stateDir: string, asRequest: Request, work: (store
 
 /** `rerun`: marks runs to run again on the next start. */
 export async function rerunCommand(request: ControlRequest): Promise<number> {
-  if (!request.failed && request.runs.length === 0) throw new UsageError('rerun: say which runs: --failed, or --runs a-1,b-0');
+  if (request.states.length === 0 && request.runs.length === 0) throw new UsageError('rerun: say which runs: --failed, --cancelled, or --runs a-1,b-0');
   const { stateDir } = await locate(request);
   return applyOrRequest(
     stateDir,
-    { action: 'rerun', runs: request.runs, failed: request.failed },
+    { action: 'rerun', runs: request.runs, states: request.states },
     async (store) => {
-      const marked = await applyRerun(store, rerunTargets(store, request.runs, request.failed));
+      const marked = await applyRerun(store, rerunTargets(store, request.runs, request.states));
       return marked.length > 0 ? `${marked.length} run(s) will run again on the next start: ${marked.join(', ')}\n` : 'no finished run to rerun\n';
     },
     request.out,
@@ -75,14 +79,16 @@ export async function rerunCommand(request: ControlRequest): Promise<number> {
 
 /** `cancel`: cancels the ensemble's jobs in the scheduler (all, or --runs) and records the runs cancelled. */
 export async function cancelCommand(request: ControlRequest): Promise<number> {
-  const { stateDir } = await locate(request);
+  const { stateDir, known } = await locate(request);
   return applyOrRequest(
     stateDir,
     { action: 'cancel', runs: request.runs },
     async (store) => {
       const executor = createExecutor(readExecutorName(store.state.executor), { shell: '/bin/bash', logger: createSilentLogger() });
+      const named = request.runs.length > 0 ? request.runs : [...known.keys()];
+      const unstarted = named.filter((id) => !store.records.has(id)).map((id) => known.get(id) as UnstartedRun);
       try {
-        const done = await applyCancel(store, executor, cancelTargets(store, request.runs));
+        const done = await applyCancel(store, executor, cancelTargets(store, request.runs), unstarted);
         return done.runs.length > 0 ? `cancelled ${done.runs.length} run(s), ${done.jobs.length} job(s) in the scheduler\n` : 'nothing to cancel\n';
       } finally {
         await executor.close();

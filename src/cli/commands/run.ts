@@ -10,9 +10,10 @@ import { planEnsemble, type BatchPlan } from '../../engine/plan.js';
 import { existingDirsError, findForeignRunDirs } from '../../engine/preflight.js';
 import { runEnsemble } from '../../engine/orchestrator.js';
 import type { EnsembleOutcome } from '../../engine/types.js';
+import { LockError } from '../../errors.js';
 import { assertExecutorAvailable, createExecutor, type ExecutorName } from '../../executors/registry.js';
 import { createLogger, flushLogger } from '../../log.js';
-import { Lock } from '../../state/lock.js';
+import { describeHolder, Lock } from '../../state/lock.js';
 import { ensembleIdOf, resolveStateDir } from '../../state/paths.js';
 import { readJournal, replayEntries } from '../../state/replay.js';
 import { JOURNAL_FILE, RunStore } from '../../state/store.js';
@@ -77,7 +78,12 @@ export async function runCommand(request: RunRequest): Promise<number> {
     const foreign = await findForeignRunDirs(ensemble, options.skips, options.indexes, known);
     if (foreign.length > 0) throw existingDirsError(foreign, cwd);
   }
-  if (options.daemon) return daemonize(request, logFile);
+  if (options.daemon) {
+    // The background process would only find the lock taken: say so here, with exit 2.
+    const held = await describeHolder(stateDir);
+    if (held !== undefined) throw new LockError(held);
+    return daemonize(request, logFile);
+  }
 
   const lock = await Lock.acquire(stateDir);
   const logger = createLogger({ verbose: options.verbose, file: logFile });

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LocalExecutor } from '../../../src/executors/local.js';
 import type { JobSpec, JobStatus } from '../../../src/executors/types.js';
-import { attemptFiles } from '../../../src/executors/wrapper.js';
+import { attemptFiles, writeJobWrapper } from '../../../src/executors/wrapper.js';
 import { tempDirs, waitFor } from '../../helpers/tmp.js';
 
 async function jobIn(dir: string, body: string, attempt = 1): Promise<JobSpec> {
@@ -90,11 +90,19 @@ describe('local executor', () => {
     expect((await later.poll([id])).get(id)?.exitCode).to.equal(4);
   });
 
+  it('does not take an earlier cycle\'s start marker for this attempt\'s job', async () => {
+    const dir = await tmp.make();
+    const executor = new LocalExecutor();
+    const earlier = { ...(await jobIn(dir, 'true')), tag: 'ens:r-0:c1:a1' };
+    await endOf(executor, await executor.submit(earlier));
+    expect(await executor.find(earlier)).to.be.a('string');
+    expect(await executor.find({ ...earlier, tag: 'ens:r-0:c2:a1' })).to.equal(undefined);
+  });
+
   it('calls an adopted job LOST when its process is gone without an exit code', async () => {
     const dir = await tmp.make();
     const spec = await jobIn(dir, 'true');
-    const files = attemptFiles(dir, 1);
-    await fs.mkdir(path.dirname(files.started), { recursive: true });
+    const files = await writeJobWrapper(spec, '/bin/bash');
     await fs.writeFile(files.started, 'host 999999 \n');
     const executor = new LocalExecutor();
     const id = await executor.find(spec);

@@ -36,6 +36,7 @@ const history = (run: string) =>
         ...(state === 'queued' ? { job: String(step.job) } : {}),
         ...(state === 'submitting' ? { tag: `tag-${attempt}` } : {}),
         ...(state === 'pre_run' ? { inputs: `digest-${step.job}` } : {}),
+        ...(state === 'preparing' ? { fresh: step.job % 2 === 0 } : {}),
         ...(state === 'failed' ? { jobState: 'TIMEOUT', exit: 1 } : {}),
         ...(step.reason !== undefined ? { reason: step.reason } : {}),
       });

@@ -35,6 +35,40 @@ describe('lock', () => {
     expect(await readLock(path.join(dir, LOCK_FILE))).to.equal(undefined);
   });
 
+  it('takes over a lock unrefreshed for the stale time even if its pid now belongs to another process', async () => {
+    const dir = await tmp.make();
+    const file = path.join(dir, LOCK_FILE);
+    await fs.writeFile(file, JSON.stringify({ host: os.hostname(), pid: 1, since: 'before the reboot' }));
+    const old = new Date(Date.now() - 120_000);
+    await fs.utimes(file, old, old);
+    const lock = await Lock.acquire(dir);
+    expect((await readLock(file))?.pid).to.equal(process.pid);
+    await lock.release();
+  });
+
+  it('lets exactly one of several processes take over the same stale lock', async () => {
+    const dir = await tmp.make();
+    const script = `import('${path.resolve('src/state/lock.ts')}').then(({ Lock }) => Lock.acquire(process.argv[1]).then(() => { console.log('got'); setTimeout(() => process.exit(0), 500); }, (e) => { console.log(e.code); process.exit(0); }))`;
+    for (let round = 0; round < 3; round++) {
+      await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify({ host: 'gone.example', pid: 1, since: 'long ago' }));
+      const old = new Date(Date.now() - 120_000);
+      await fs.utimes(path.join(dir, LOCK_FILE), old, old);
+      const outputs = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+            child.on('close', () => resolve(out.trim()));
+          }),
+        ),
+      );
+      expect(outputs.filter((o) => o === 'got'), outputs.join(',')).to.have.length(1);
+      expect(outputs.filter((o) => o === 'ERR_LOCKED')).to.have.length(3);
+      await fs.rm(path.join(dir, LOCK_FILE), { force: true });
+    }
+  });
+
   it('judges a lock from another host by its age only', () => {
     const other = { host: 'login2.example', pid: 1, since: 'then' };
     expect(isStale(other, 59_000, 60_000)).to.equal(false);
