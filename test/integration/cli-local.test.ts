@@ -49,11 +49,14 @@ describe('model_ensemble on local processes (CLI)', function () {
     expect(await fs.readFile(path.join(dir, 'logs/c.yaml.log'), 'utf8')).to.match(/run alpha-2 succeeded/);
   });
 
-  it('finishes the other runs when one fails, names the reason and exits 1', async () => {
+  it('finishes the other runs when one fails, names the reason, skips its post_run and exits 1', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2, code: 3}', '{value: 3}']), ...TEMPLATES });
+    const post = `      post_run:\n        - {name: execute, args: {cmd: touch post.keep}}\n`;
+    await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2, code: 3}', '{value: 3}'], post), ...TEMPLATES });
     const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
     expect(result.code).to.equal(1);
+    expect(await listTree(path.join(dir, 'runs/alpha-1'))).to.not.include('post.keep');
+    expect(await listTree(path.join(dir, 'runs/alpha-2'))).to.include('post.keep');
     expect(result.stdout).to.contain('alpha: 2 succeeded, 1 failed');
     expect(result.stdout).to.contain('alpha-1 failed: exit 3 (output in .model_ensemble/job-1.out)');
     expect(result.stderr).to.contain('run alpha-1 failed: exit 3');
@@ -142,6 +145,17 @@ describe('model_ensemble on local processes (CLI)', function () {
       () => undefined,
     );
     expect(await fs.readFile(path.join(dir, 'runs/alpha-0/input.txt'), 'utf8')).to.equal('hello\nhere');
+  });
+
+  it('fails every run at once, with the variable named, when a template needs a batch key that is not set', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2}']), ...TEMPLATES, 'tpl/job.sh.j2': '#!/bin/bash\n#SBATCH --partition={{ run.cluster }}\ntrue\n' });
+    const started = Date.now();
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(result.code).to.equal(1);
+    expect(result.stdout).to.contain('alpha: 2 failed');
+    expect(result.stdout).to.match(/alpha-0 failed: job\.sh\.j2:2: undefined variable "run\.cluster"/);
+    expect(Date.now() - started).to.be.below(15_000);
   });
 
   it('runs checks, quota and jobs tasks, and skips them all with -c', async () => {
