@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly runningTimeout: number;
   readonly errorTimeout: number;
   readonly maxStagger: number;
+  /** Jobs per second (`--submit-rate`); undefined: the executor's default. */
+  readonly submitRate: number | undefined;
   readonly stateDir: string | undefined;
 }
 
@@ -33,6 +35,13 @@ export function parsePositiveSeconds(text: string): number {
 export function parseSeconds(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds, 0 or more, got "${text}"`);
+  return n;
+}
+
+/** A number of jobs per second, 0 or more (0: no limit). */
+export function parseRate(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of jobs per second, 0 or more, got "${text}"`);
   return n;
 }
 
@@ -64,6 +73,7 @@ export function addRunOptions(command: Command): Command {
     .option('--running-timeout <s>', '(-rt) seconds between two job status queries', parsePositiveSeconds, 60)
     .option('--error-timeout <s>', '(-et) seconds to wait after a failed status query', parsePositiveSeconds, 120)
     .option('--max-stagger <s>', '(-ms) most seconds of random wait before each submission', parseSeconds, 0)
+    .option('--submit-rate <n>', 'most jobs submitted per second (default 10 on SLURM, none locally; 0: no limit)', parseRate)
     .option('-x, --extra-vars <name=value...>', 'set run values, over every run (strings)')
     .option('--state-dir <dir>', 'where the journal and lock live (default .model_ensemble/<config name>/)');
 }
@@ -91,6 +101,7 @@ export function readRunOptions(opts: Record<string, unknown>): RunOptions {
     runningTimeout: Number(opts.runningTimeout),
     errorTimeout: Number(opts.errorTimeout),
     maxStagger: Number(opts.maxStagger),
+    submitRate: opts.submitRate === undefined ? undefined : Number(opts.submitRate),
     stateDir: opts.stateDir as string | undefined,
   };
 }

@@ -57,6 +57,7 @@ export async function submitAndWait(env: RunEnv, batch: Batch, record: RunRecord
     try {
       await slots.acquire(batch.name, batch.maxjobs, options.stop);
       if (options.maxStaggerMs > 0) await sleep(Math.random() * options.maxStaggerMs, undefined, { signal: options.stop });
+      await options.submitRate?.take(options.stop);
     } catch (error) {
       if (!isAbortError(error)) throw error;
       if (machine.get(id)?.state !== 'submitting') await machine.move({ run: id, state: 'pending', reason: 'stopped before submission' });

@@ -4,6 +4,7 @@ import type { Executor } from '../executors/types.js';
 import type { Logger } from '../log.js';
 import type { RunStore } from '../state/store.js';
 import type { RunRecord } from '../state/types.js';
+import type { SubmitRate } from './rate.js';
 
 /** How to run an ensemble: the command line's choices. */
 export interface EngineOptions {
@@ -32,6 +33,8 @@ export interface EngineOptions {
   readonly errorIntervalMs: number;
   /** Upper bound of a random wait before each submission, in milliseconds (`-ms`). */
   readonly maxStaggerMs: number;
+  /** Paces submissions (`--submit-rate`); none: no limit. */
+  readonly submitRate?: SubmitRate;
   /** The state directory, where `rerun` and `cancel` leave requests for the running orchestrator. */
   readonly stateDir?: string;
   /** A short id of this ensemble, part of every job's tag. */

@@ -9,6 +9,7 @@ import type { Ensemble } from '../../config/types.js';
 import { planEnsemble, type BatchPlan } from '../../engine/plan.js';
 import { existingDirsError, findForeignRunDirs } from '../../engine/preflight.js';
 import { runEnsemble } from '../../engine/orchestrator.js';
+import { createSubmitRate } from '../../engine/rate.js';
 import type { EnsembleOutcome } from '../../engine/types.js';
 import { LockError } from '../../errors.js';
 import { assertExecutorAvailable, createExecutor, type ExecutorName } from '../../executors/registry.js';
@@ -112,6 +113,7 @@ export async function runCommand(request: RunRequest): Promise<number> {
       pollIntervalMs: options.runningTimeout * 1000,
       errorIntervalMs: options.errorTimeout * 1000,
       maxStaggerMs: options.maxStagger * 1000,
+      submitRate: createSubmitRate(options.submitRate, executor.capabilities.remote),
       stateDir,
       ensembleId: ensembleIdOf(stateDir),
       stop: interrupts.stop,
