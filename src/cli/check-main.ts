@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `model_ensemble_check` executable: `model_ensemble_check [options] [slurm|dummy]`.
+import './heap.js';
 import { Command } from 'commander';
 import { prepareArgs } from './argv.js';
 import { checkCommand } from './commands/check.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `model_ensemble` executable.
+import './heap.js';
 import { installCrashHandlers } from './exit.js';
 import { main } from './program.js';
 

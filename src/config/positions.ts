@@ -61,6 +61,11 @@ export class PositionMap {
     this.#places.set(toPointer(path), place);
   }
 
+  /** `set` for a pointer already made (`toPointer`), for callers that record many places under one parent. */
+  setPointer(pointer: string, place: NodePlace): void {
+    this.#places.set(pointer, place);
+  }
+
   /** The place recorded for a pointer, or for its nearest recorded ancestor (a value made by defaults). */
   find(pointer: string): NodePlace | undefined {
     let current = pointer;

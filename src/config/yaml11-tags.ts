@@ -165,6 +165,20 @@ const EXPLICIT_TAGS: readonly ScalarTag[] = [
   { tag: TAG('timestamp'), resolve: guarded(constructTimestamp) },
 ];
 
+/**
+ * The value of a plain scalar as the parser reads it with these tags (the first implicit tag whose test matches,
+ * else a string); undefined when its constructor refuses it, which the parser would report as an error.
+ */
+export function resolvePlainScalar(source: string): { value: unknown } | undefined {
+  for (const tag of IMPLICIT_TAGS) {
+    if (!tag.test?.test(source)) continue;
+    let refused = false;
+    const value = tag.resolve(source, () => (refused = true), {});
+    return refused ? undefined : { value };
+  }
+  return { value: source };
+}
+
 /** The `yaml` customTags option: the failsafe schema's map, seq and str, plus PyYAML's scalar types. */
 export function buildPyYamlTags<T>(failsafe: readonly T[]): (T | ScalarTag)[] {
   return [...failsafe, ...IMPLICIT_TAGS, ...EXPLICIT_TAGS];

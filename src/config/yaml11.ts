@@ -5,7 +5,8 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { Problem } from '../errors.js';
-import { PositionMap } from './positions.js';
+import { extractRunLists, FAST_RUNS_MIN, type FastList } from './fast-runs.js';
+import { PositionMap, toPointer } from './positions.js';
 import type { LinePos, PathSegment } from './positions.js';
 import { buildPyYamlTags } from './yaml11-tags.js';
 
@@ -32,6 +33,8 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 /** Turns one parsed document into values and places. */
 class TreeReader {
   readonly problems: Problem[] = [];
+  /** The lines of the `runs:` keys whose list was read line by line and found here. */
+  readonly consumed = new Set<number>();
   #count = 0;
   readonly #active = new Set<Node>();
 
@@ -39,6 +42,7 @@ class TreeReader {
     private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
     readonly positions: PositionMap,
+    private readonly fastLists: ReadonlyMap<number, FastList>,
   ) {}
 
   pos(offset: number): LinePos {
@@ -113,6 +117,12 @@ class TreeReader {
       }
       seen.set(key, keyOffset);
       const valueNode = pair.value as Node | null;
+      const fast = key === 'runs' ? this.takeFastList(keyOffset, valueNode) : undefined;
+      if (fast) {
+        setOwn(result, key, this.readFastList(fast, [...path, key]));
+        this.positions.set([...path, key], { key: this.pos(keyOffset), value: fast.start });
+        continue;
+      }
       setOwn(result, key, valueNode === null ? null : this.read(valueNode, [...path, key]));
       this.positions.set([...path, key], {
         key: this.pos(keyOffset),
@@ -120,6 +130,36 @@ class TreeReader {
       });
     }
     return result;
+  }
+
+  /** The list read line by line for the key at `keyOffset`, when the lines under it were emptied for it (the value reads empty). */
+  takeFastList(keyOffset: number, valueNode: Node | null): FastList | undefined {
+    const list = this.fastLists.get(this.pos(keyOffset).line);
+    const empty = valueNode === null || (isScalar(valueNode) && valueNode.source === '' && valueNode.type === 'PLAIN');
+    if (!list || !empty) return undefined;
+    this.consumed.add(list.keyLine);
+    return list;
+  }
+
+  /** A list read line by line, as `read` would give it: fresh values, and the same places. */
+  readFastList(list: FastList, path: PathSegment[]): unknown[] | null {
+    this.#count += 1 + list.entries.reduce((sum, entry) => sum + 1 + entry.pairs.length, 0);
+    if (this.#count > MAX_VALUES) {
+      this.problem(0, `aliases expand to more than ${MAX_VALUES} values`);
+      return null;
+    }
+    // Keys read line by line are plain words: their pointers need no escaping.
+    const base = toPointer(path);
+    return list.entries.map((entry, index) => {
+      const value: Record<string, unknown> = {};
+      const pointer = `${base}/${index}`;
+      for (const pair of entry.pairs) {
+        setOwn(value, pair.key, pair.value);
+        this.positions.setPointer(`${pointer}/${pair.key}`, { key: pair.keyAt, value: pair.valueAt });
+      }
+      this.positions.setPointer(pointer, { value: entry.at });
+      return value;
+    });
   }
 
   isMergeKey(pair: Pair): boolean {
@@ -141,8 +181,27 @@ class TreeReader {
   }
 }
 
+/** Options of parseYaml11. */
+export interface Yaml11Options {
+  /** `runs:` lists of at least this many entries may be read line by line (fast-runs.ts); Infinity: never. */
+  readonly fastRunsMin?: number;
+}
+
 /** Parses YAML text as PyYAML 6 would read it; `file` is the name messages give. */
-export function parseYaml11(text: string, file: string): YamlRead {
+export function parseYaml11(text: string, file: string, options: Yaml11Options = {}): YamlRead {
+  const fast = extractRunLists(text, options.fastRunsMin ?? FAST_RUNS_MIN);
+  if (fast.lists.size > 0) {
+    const read = parseText(fast.text, file, fast.lists);
+    // Each list read line by line must be the value of a `runs:` key the parser found in its place; and any
+    // problem is reported from the file as written, by the parser alone.
+    if (read.problems.length === 0 && read.consumed === fast.lists.size) return { value: read.value, positions: read.positions, problems: [] };
+  }
+  const { value, positions, problems } = parseText(text, file, new Map());
+  return { value, positions, problems };
+}
+
+/** Parses `text`, taking the lists in `fastLists` in place of the emptied lines under their keys. */
+function parseText(text: string, file: string, fastLists: ReadonlyMap<number, FastList>): YamlRead & { consumed: number } {
   // A LineCounter per document: one shared between documents would shift every line after the first.
   const lines = new LineCounter();
   const doc = parseDocument(text, {
@@ -164,10 +223,10 @@ export function parseYaml11(text: string, file: string): YamlRead {
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED') report(warning.pos[0], yamlMessage(warning.code, warning.message));
   }
-  if (problems.length > 0) return { value: undefined, positions, problems };
-  const reader = new TreeReader(doc, lines, positions);
+  if (problems.length > 0) return { value: undefined, positions, problems, consumed: 0 };
+  const reader = new TreeReader(doc, lines, positions, fastLists);
   const value = doc.contents === null ? undefined : reader.read(doc.contents, []);
-  return { value, positions, problems: reader.problems };
+  return { value, positions, problems: reader.problems, consumed: reader.consumed.size };
 }
 
 /** A `yaml` error message as ours: what is wrong, and for unknown tags what to do. */

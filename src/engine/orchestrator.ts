@@ -32,8 +32,11 @@ export function describeChange(record: RunRecord, entry: RunEntry): [string, str
       return ['info', `run ${record.id} skipped: ${entry.reason ?? ''}`];
     case 'cancelled':
       return ['warn', `run ${record.id} cancelled${entry.reason ? `: ${entry.reason}` : ''}`];
+    case 'pending':
+      return entry.reason ? ['debug', `run ${record.id} pending: ${entry.reason}`] : undefined;
     default:
-      return ['debug', `run ${record.id} ${entry.state}${entry.reason ? `: ${entry.reason}` : ''}`];
+      // preparing, pre_run, submitting, post_run: the journal has them; a log line each would cost more than the step.
+      return undefined;
   }
 }
 

@@ -1,9 +1,9 @@
 // Checks made before anything is written: run directories that already exist and are not this ensemble's own.
+import fs from 'node:fs/promises';
 import { EnsembleError } from '../errors.js';
 import type { Ensemble } from '../config/types.js';
 import { selectRuns } from './batch.js';
-import { runDirectory } from './context.js';
-import { pathExists } from './prepare.js';
+import { runDirectory, runId } from './context.js';
 
 /** Run directories of this invocation that exist but are not in `known` (the journal's). */
 export async function findForeignRunDirs(
@@ -12,9 +12,16 @@ export async function findForeignRunDirs(
   indexes: readonly number[] | undefined,
   known: ReadonlySet<string>,
 ): Promise<string[]> {
-  const dirs = ensemble.batches.flatMap((batch) => selectRuns(batch.runs, skips, indexes).map((run) => runDirectory(batch, run.idx)));
-  const exists = await Promise.all(dirs.map(async (dir) => !known.has(dir) && (await pathExists(dir))));
-  return dirs.filter((_, i) => exists[i]);
+  const foreign: string[] = [];
+  for (const batch of ensemble.batches) {
+    // One listing of the base directory rather than a look-up per run: a batch may have thousands.
+    const present = new Set(await fs.readdir(batch.basedir).catch(() => [] as string[]));
+    for (const run of selectRuns(batch.runs, skips, indexes)) {
+      const dir = runDirectory(batch, run.idx);
+      if (present.has(runId(batch, run.idx)) && !known.has(dir)) foreign.push(dir);
+    }
+  }
+  return foreign;
 }
 
 /** The error for existing run directories: exit 2, nothing touched. */

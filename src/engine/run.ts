@@ -129,7 +129,7 @@ export async function executeRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cy
         // One that existed before (-p, an earlier cycle or attempt) is only rendered into.
         if (cutWhilePreparing && record.fresh === true) await fs.rm(record.dir, { recursive: true, force: true });
         cutWhilePreparing = false;
-        const fresh = !(await pathExists(record.dir));
+        const fresh = !pathExists(record.dir);
         await machine.move({ run: id, state: 'preparing', fresh });
         const inputs = await prepareRunDirectory(plan, record.dir, values, true);
         await machine.move({ run: id, state: 'pre_run', inputs });

@@ -1,6 +1,8 @@
 // The task contexts of the three levels: the ensemble (pre/post_process, in the working directory), a batch
 // (pre/post_batch, in its basedir) and a run (pre/post_run, in the run directory).
+import path from 'node:path';
 import type { Batch, Ensemble } from '../config/types.js';
+import { RUN_META_DIR } from '../executors/wrapper.js';
 import type { Executor } from '../executors/types.js';
 import type { TaskContext } from '../tasks/types.js';
 import { buildBatchContext, buildProcessContext } from './context.js';
@@ -14,7 +16,14 @@ interface Shared {
 }
 
 /** A task context; `submit` sends extra jobs (the `submit` task) through the ensemble's executor, tagged. */
-function buildContext(shared: Shared, values: Record<string, unknown>, cwd: string, tagBase: string, batchName?: string): TaskContext {
+function buildContext(
+  shared: Shared,
+  values: Record<string, unknown>,
+  cwd: string,
+  tagBase: string,
+  batchName?: string,
+  outputFile?: string,
+): TaskContext {
   const { options } = shared;
   const executor: Executor = options.executor;
   let extra = 0;
@@ -24,6 +33,7 @@ function buildContext(shared: Shared, values: Record<string, unknown>, cwd: stri
     shell: options.shell,
     checkIntervalMs: options.checkIntervalMs,
     ...(batchName !== undefined ? { batchName } : {}),
+    ...(outputFile !== undefined ? { outputFile } : {}),
     jobs: shared.slots,
     logger: options.logger,
     submit: (script, signal) => {
@@ -47,9 +57,12 @@ export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
   return buildContext(shared, buildBatchContext(ensemble, batch, options.extraVars), batch.basedir, `model_ensemble:${options.ensembleId}:${batch.name}`, batch.name);
 }
 
-/** The context of a run's pre_run and post_run, whose `run.` values are the run's. */
+/**
+ * The context of a run's pre_run and post_run, whose `run.` values are the run's. Their commands' output goes to
+ * the run's `.model_ensemble/tasks.log` (kept, and cheaper than pipes).
+ */
 export function runTaskContext(shared: Shared, batch: Batch, values: Record<string, unknown>, dir: string): TaskContext {
   const { options } = shared;
   const tag = `model_ensemble:${options.ensembleId}:${String(values.id)}:c${String(values.batch_idx)}:a${String(values.attempt)}`;
-  return buildContext(shared, values, dir, tag, batch.name);
+  return buildContext(shared, values, dir, tag, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
 }

@@ -1,7 +1,9 @@
 // The one door to the scheduler: every SLURM command the executor runs goes through `runSlurmCommand`, with an
 // argument array (no shell), a timeout and the caller's AbortSignal, so each call is bounded and can be counted.
-import { execa } from 'execa';
 import { killGroup } from '../process.js';
+
+/** execa, loaded at the first scheduler command: loading it costs 60 ms, which a local ensemble never needs to pay. */
+let execaModule: Promise<typeof import('execa')> | undefined;
 
 /** How one scheduler command ended. */
 export interface SlurmCommandResult {
@@ -34,6 +36,8 @@ const KILL_GRACE_MS = 2000;
 
 /** Runs one scheduler command; resolves however it ends, and rejects only when `signal` is aborted. */
 export async function runSlurmCommand(file: string, args: readonly string[], options: SlurmCommandOptions): Promise<SlurmCommandResult> {
+  options.signal?.throwIfAborted();
+  const { execa } = await (execaModule ??= import('execa'));
   options.signal?.throwIfAborted();
   const stopper = new AbortController();
   let timedOut = false;

@@ -93,7 +93,6 @@ export function buildJobWrapper(options: WrapperOptions): string {
   const files = jobFiles(options);
   const interpreter = parseShebang(options.scriptText) ?? [options.shell];
   const command = [...interpreter, path.join(options.dir, options.script)].map(quoteShell).join(' ');
-  const exitTmp = quoteShell(`${files.exitCode}.tmp`);
   return [
     '#!/bin/bash',
     ...extractDirectiveBlock(options.scriptText),
@@ -101,7 +100,8 @@ export function buildJobWrapper(options: WrapperOptions): string {
     `printf '%s %s %s\\n' "\${HOSTNAME:-}" "$$" "\${SLURM_JOB_ID:-}" > ${quoteShell(files.started)}`,
     command,
     'rc=$?',
-    `printf '%s\\n' "$rc" > ${exitTmp} && mv -f ${exitTmp} ${quoteShell(files.exitCode)}`,
+    // One builtin write (no mv process): a reader that finds the file empty treats it as not yet written.
+    `printf '%s\\n' "$rc" > ${quoteShell(files.exitCode)}`,
     'exit "$rc"',
     '',
   ].join('\n');

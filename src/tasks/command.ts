@@ -16,6 +16,8 @@ export interface UserCommandRun {
   readonly timeoutMs: number;
   /** The log file written (`log: true` and some output), if any. */
   readonly logFile: string | undefined;
+  /** The file the output was appended to, relative to the command's working directory, if any. */
+  readonly outputFile: string | undefined;
 }
 
 /** model-ensembler's log name: the local start time as HHMMSS.ffffff. */
@@ -36,12 +38,8 @@ export async function runUserCommand(
   const timeoutMs = (numberArg(args.timeout) ?? DEFAULT_TASK_TIMEOUT_S) * 1000;
   const logFile = boolArg(args.log) ? path.join(cwd, logFileName(new Date())) : undefined;
   ctx.logger.debug(`running \`${command}\` in ${cwd}`);
-  const result = await runShell(stringArg(args.shell) ?? ctx.shell, command, {
-    cwd,
-    timeoutMs,
-    signal,
-    ...(logFile ? { outputFile: logFile } : {}),
-  });
+  const output = logFile ? { outputFile: logFile } : ctx.outputFile ? { outputFile: ctx.outputFile, appendOutput: true } : {};
+  const result = await runShell(stringArg(args.shell) ?? ctx.shell, command, { cwd, timeoutMs, signal, ...output });
   let written = logFile;
   if (logFile) {
     // model-ensembler writes the log only when the command printed something.
@@ -51,7 +49,8 @@ export async function runUserCommand(
       written = undefined;
     }
   }
-  return { command, result, timeoutMs, logFile: written };
+  const outputFile = logFile || !ctx.outputFile ? undefined : path.relative(cwd, ctx.outputFile);
+  return { command, result, timeoutMs, logFile: written, outputFile };
 }
 
 /** Describes a failed command for a message: how it ended and the last lines it printed or where they are. */
@@ -60,5 +59,6 @@ export function describeFailure(run: UserCommandRun): string {
   if (run.logFile) return `${text} (output in ${run.logFile})`;
   const tail = run.result.output.trim().split('\n').slice(-3).join(' | ');
   if (tail) text += `: ${tail.length > 300 ? `…${tail.slice(-300)}` : tail}`;
+  if (run.outputFile) text += ` (output in ${run.outputFile})`;
   return text;
 }

@@ -2,7 +2,6 @@
 // include/exclude patterns. Given includes and no excludes, everything else is excluded, as model-ensembler does.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { TaskError } from '../errors.js';
 import { DEFAULT_TASK_TIMEOUT_S } from './command.js';
 import { numberArg, stringArg, stringListArg } from './args.js';
@@ -34,6 +33,8 @@ export const moveTask: Task = {
     await fs.mkdir(path.dirname(target), { recursive: true });
     const rsyncArgs = buildRsyncArgs(stringListArg(args.include), stringListArg(args.exclude), target);
     ctx.logger.info(`move: rsync ${rsyncArgs.join(' ')}`);
+    // Loaded here: most ensembles never move, and loading execa costs every start tens of milliseconds.
+    const { execa } = await import('execa');
     const result = await execa('rsync', rsyncArgs, {
       cwd,
       reject: false,

@@ -20,6 +20,8 @@ export interface TaskContext {
   readonly cwd: string;
   /** The shell for user commands (`-l/--shell`). */
   readonly shell: string;
+  /** Where commands without `log: true` write their output (appended; its folder exists); through pipes if absent. */
+  readonly outputFile?: string;
   /** Milliseconds between two tries of a waiting check (`-ct/--check-timeout`). */
   readonly checkIntervalMs: number;
   /** The name of the batch a task runs for, when it runs for one (default `match` of the `jobs` task). */

@@ -129,3 +129,18 @@ describe('tasks', () => {
     expect([...TASKS.keys()].sort()).to.deep.equal(['check', 'execute', 'jobs', 'move', 'quota', 'remove', 'submit']);
   });
 });
+
+describe('task output', () => {
+  const tmp = tempDirs();
+  after(() => tmp.cleanup());
+
+  it('appends every command\'s output to the run\'s task log and quotes only the failing command\'s in the message', async () => {
+    const dir = await tmp.make();
+    const outputFile = path.join(dir, 'tasks.log');
+    const ctx = taskContext(dir, {}, { outputFile });
+    await runTasks([spec('execute', { cmd: 'echo first; echo err >&2' })], ctx, { noChecks: false, signal: never });
+    const error = await failureOf(runTasks([spec('execute', { cmd: 'echo second; exit 4' })], ctx, { noChecks: false, signal: never }));
+    expect(error.message).to.equal('execute `echo second; exit 4` exit 4: second (output in tasks.log)');
+    expect(await fs.readFile(outputFile, 'utf8')).to.equal('first\nerr\nsecond\n');
+  });
+});
