@@ -1,23 +1,10 @@
-// Runs user shell commands and local jobs. The hot path of every run (pre_run, the local job, post_run) starts a
-// process, so this uses child_process directly: output goes to an open file descriptor or a small bounded buffer,
-// never through streams the parent must pump (FACTS.md: 0.7 ms per spawn against 2-4 ms through execa's pipes).
-// Scheduler commands, which are few, go through execa (executors/slurm.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-
-/**
- * The environment commands inherit, read once. Handing `process.env` itself to spawn makes Node read every variable
- * through its accessor on each call: measured here, that doubled the cost of starting a process (2.3 ms against
- * 1.2 ms per `bash -c` with 16 at once). The tool never changes its own environment, so one copy serves.
- */
-export const INHERITED_ENV: Readonly<Record<string, string>> = Object.freeze(
-  Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
-);
-
-/** The environment of a command: the inherited one, with `extra` laid over it. */
-export function buildEnv(extra?: Readonly<Record<string, string>>): Record<string, string> {
-  return extra ? { ...INHERITED_ENV, ...extra } : (INHERITED_ENV as Record<string, string>);
-}
+// Runs user shell commands. The hot path of every run (pre_run, post_run) starts a process with its output in a file,
+// through the process helper (spawner.ts), so the orchestrator neither forks nor pumps output; a command whose output
+// is kept in memory instead (a small bounded buffer) is forked directly, with pipes. Scheduler commands, which are
+// few, go through execa (executors/slurm-command.ts).
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { buildEnv, startProcess, type ProcessExit, type StartedProcess } from './spawner.js';
 
 /** How a finished command ended. */
 export interface CommandResult {
@@ -71,6 +58,8 @@ export async function runShell(shell: string, command: string, options: CommandO
 
 /** Sends a signal to a process group, ignoring a group that is already gone. */
 export function killGroup(pid: number, signal: NodeJS.Signals): void {
+  // -0 would be this process's own group.
+  if (!(pid > 0)) return;
   try {
     process.kill(-pid, signal);
   } catch {
@@ -82,38 +71,25 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
 export async function runProcess(file: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
   options.signal?.throwIfAborted();
   const started = performance.now();
-  // Opened in place: an asynchronous open and close would be two thread-pool round trips per command.
-  const fd = options.outputFile ? openSync(options.outputFile, options.appendOutput ? 'a+' : 'w') : undefined;
-  const startOffset = fd !== undefined && options.appendOutput ? fstatSync(fd).size : 0;
   const limit = options.captureBytes ?? 8192;
-  let captured = '';
-  let child: ChildProcess;
-  try {
-    child = spawn(file, args, {
-      cwd: options.cwd,
-      env: buildEnv(options.env),
-      // Its own process group, so a timeout or Ctrl-C stops the command's children too.
-      detached: true,
-      stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'],
-    });
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    throw error;
+  const output = options.outputFile;
+  const startOffset = output !== undefined && options.appendOutput ? sizeOf(output) : 0;
+  let captured: (() => string) | undefined;
+  let child: StartedProcess;
+  if (output !== undefined) {
+    child = await startProcess(file, args, { cwd: options.cwd, env: options.env, outputFile: output, append: options.appendOutput === true });
+  } else {
+    const piped = startPiped(file, args, options, limit);
+    child = piped;
+    captured = piped.captured;
   }
-  const keep = (chunk: Buffer): void => {
-    captured += chunk.toString();
-    if (captured.length > limit * 2) captured = captured.slice(-limit);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
 
   let timedOut = false;
   let aborted = false;
   let killTimer: NodeJS.Timeout | undefined;
   const stop = (): void => {
-    if (child.pid === undefined) return;
     killGroup(child.pid, 'SIGTERM');
-    killTimer ??= setTimeout(() => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 2000);
+    killTimer ??= setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 2000);
   };
   const timeout =
     options.timeoutMs === undefined
@@ -126,45 +102,72 @@ export async function runProcess(file: string, args: readonly string[], options:
     aborted = true;
     stop();
   };
+  if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code, sig) => resolve([code, sig]));
-      // A background process started by the command may hold the output pipe open for ever: once the command
-      // itself has exited, wait only briefly for the rest of its output.
-      child.once('exit', (code, sig) => {
-        if (child.stdout || child.stderr) setTimeout(() => resolve([code, sig]), 100).unref();
-        else resolve([code, sig]);
-      });
-    });
+    const { code: exitCode, signal } = await child.exited;
     const failed = exitCode !== 0 || timedOut || aborted;
-    const output = fd !== undefined ? (failed && options.appendOutput ? readTail(fd, startOffset, limit) : '') : captured.slice(-limit);
+    const text = captured ? captured() : failed && options.appendOutput && output !== undefined ? readTail(output, startOffset, limit) : '';
     return {
       exitCode: exitCode ?? undefined,
       signal: signal ?? undefined,
       timedOut,
       aborted,
-      output,
+      output: text,
       durationMs: performance.now() - started,
     };
   } finally {
-    // A background process the command started may still hold the pipes: let go of our ends.
-    child.stdout?.destroy();
-    child.stderr?.destroy();
     if (timeout) clearTimeout(timeout);
     if (killTimer) clearTimeout(killTimer);
     options.signal?.removeEventListener('abort', onAbort);
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** The last `limit` bytes written to the open file `fd` after `from`. */
-function readTail(fd: number, from: number, limit: number): string {
-  const end = fstatSync(fd).size;
-  const start = Math.max(from, end - limit);
-  const buffer = Buffer.alloc(end - start);
-  const read = readSync(fd, buffer, 0, buffer.length, start);
-  return buffer.subarray(0, read).toString();
+/** Forks a process whose output comes back through pipes, keeping the last `limit` bytes of it. */
+function startPiped(file: string, args: readonly string[], options: CommandOptions, limit: number): StartedProcess & { captured: () => string } {
+  // Its own process group, so a timeout or Ctrl-C stops the command's children too.
+  const child = spawn(file, args, { cwd: options.cwd, env: buildEnv(options.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const keep = (chunk: Buffer): void => {
+    text += chunk.toString();
+    if (text.length > limit * 2) text = text.slice(-limit);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<ProcessExit>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal }));
+    // A background process started by the command may hold the output pipe open for ever: once the command
+    // itself has exited, wait only briefly for the rest of its output.
+    child.once('exit', (code, signal) => setTimeout(() => resolve({ code, signal }), 100).unref());
+  }).finally(() => {
+    // A background process the command started may still hold the pipes: let go of our ends.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  });
+  return { pid: child.pid ?? 0, exited, captured: () => text.slice(-limit) };
+}
+
+/** A file's size, 0 when it does not exist yet. */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last `limit` bytes written to `file` after `from`. */
+function readTail(file: string, from: number, limit: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const end = statSync(file).size;
+    const start = Math.max(from, end - limit);
+    const buffer = Buffer.alloc(Math.max(0, end - start));
+    const read = readSync(fd, buffer, 0, buffer.length, start);
+    return buffer.subarray(0, read).toString();
+  } finally {
+    closeSync(fd);
+  }
 }

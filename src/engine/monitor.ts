@@ -56,6 +56,9 @@ export class JobMonitor {
         };
         signal.addEventListener('abort', onAbort, { once: true });
         this.loop ??= this.run();
+        // A job that ended before it was watched (a local process that ended while its submission was journaled)
+        // is told now, not at the next poll. Only executors that push statuses answer a poll without a query.
+        if (this.executor.capabilities.pushesStatus) void this.settleEarly(id);
       });
     } finally {
       if (onAbort) signal.removeEventListener('abort', onAbort);
@@ -79,6 +82,15 @@ export class JobMonitor {
     if (isFinal(status)) {
       this.watches.delete(id);
       watch.resolve(status);
+    }
+  }
+
+  private async settleEarly(id: JobId): Promise<void> {
+    try {
+      const status = (await this.executor.poll([id], this.stopper.signal)).get(id);
+      if (status && isFinal(status)) this.dispatch(id, status);
+    } catch {
+      // The regular poll will ask again.
     }
   }
 

@@ -2,13 +2,12 @@
 // directory. A job's end is an event (the child's exit), reported at once. Jobs run in their own session with
 // their output in a file, so they outlive the orchestrator (Ctrl-C, kill -9); a later process re-attaches to
 // them through the marker and exit-code files the wrapper writes (`adopt`, `find`).
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ExecutorError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { buildEnv, killGroup } from '../process.js';
+import { killGroup } from '../process.js';
+import { startProcess, StartError } from '../spawner.js';
 import type { Executor, JobId, JobSpec, JobStatus } from './types.js';
 import { jobFiles, parseExitCode, readStartMarker, writeJobWrapper } from './wrapper.js';
 
@@ -25,8 +24,8 @@ interface LocalJob {
   readonly pid: number;
   status: JobStatus;
   cancelled: boolean;
-  /** Started by this process (its exit is an event), rather than adopted after a restart. */
-  readonly child: boolean;
+  /** Started by this process (its exit is an event), rather than adopted after a restart or lost from sight. */
+  child: boolean;
 }
 
 type Listener = (id: JobId, status: JobStatus) => void;
@@ -71,36 +70,29 @@ export class LocalExecutor implements Executor {
   async submit(job: JobSpec, signal?: AbortSignal): Promise<JobId> {
     signal?.throwIfAborted();
     const files = await writeJobWrapper(job, this.shell);
-    // Opened and closed in place: an asynchronous open and close cost two thread-pool round trips per job.
-    const output = openSync(files.output, 'w');
+    let started;
     try {
-      const child = spawn('/bin/bash', [files.wrapper], {
-        cwd: job.dir,
-        detached: true,
-        stdio: ['ignore', output, output],
-        env: buildEnv(job.env),
-      });
-      // Without a pid the spawn failed (EAGAIN, EMFILE on a busy node): its 'error' follows and must not go unheard.
-      const failed = new Promise<Error>((resolve) => child.once('error', resolve));
-      const pid = child.pid;
-      if (pid === undefined) {
-        const error = await failed;
-        throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}: ${error.message}`, { cause: error, retryable: true });
-      }
-      const id = String(pid);
-      const record: LocalJob = { spec: job, pid, status: { state: 'RUNNING' }, cancelled: false, child: true };
-      this.jobs.set(id, record);
-      child.once('exit', (code, sig) => {
-        const status: JobStatus =
-          code !== null
-            ? statusFromExit(code, job)
-            : { state: record.cancelled ? 'CANCELLED' : 'FAILED', reason: `killed by ${String(sig)}` };
-        this.settle(id, status);
-      });
-      return id;
-    } finally {
-      closeSync(output);
+      started = await startProcess('/bin/bash', [files.wrapper], { cwd: job.dir, env: job.env, outputFile: files.output, append: false });
+    } catch (error) {
+      // EAGAIN or EMFILE on a busy node: worth another try.
+      if (!(error instanceof StartError)) throw error;
+      throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}: ${error.message}`, { cause: error, retryable: true });
     }
+    const id = String(started.pid);
+    const record: LocalJob = { spec: job, pid: started.pid, status: { state: 'RUNNING' }, cancelled: false, child: true };
+    this.jobs.set(id, record);
+    started.exited.then(
+      ({ code, signal }) =>
+        this.settle(
+          id,
+          code !== null ? statusFromExit(code, job) : { state: record.cancelled ? 'CANCELLED' : 'FAILED', reason: `killed by ${String(signal)}` },
+        ),
+      // Its end can no longer be heard: follow it as an adopted job, through its files and /proc.
+      () => {
+        record.child = false;
+      },
+    );
+    return id;
   }
 
   /** Registers a job started by an earlier process, so `poll` can follow it. */

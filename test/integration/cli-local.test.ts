@@ -49,18 +49,25 @@ describe('model_ensemble on local processes (CLI)', function () {
     expect(await fs.readFile(path.join(dir, 'logs/c.yaml.log'), 'utf8')).to.match(/run alpha-2 succeeded/);
   });
 
-  it('finishes the other runs when one fails, names the reason, skips its post_run and exits 1', async () => {
-    const dir = await tmp.make();
-    const post = `      post_run:\n        - {name: execute, args: {cmd: touch post.keep}}\n`;
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2, code: 3}', '{value: 3}'], post), ...TEMPLATES });
-    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
-    expect(result.code).to.equal(1);
-    expect(await listTree(path.join(dir, 'runs/alpha-1'))).to.not.include('post.keep');
-    expect(await listTree(path.join(dir, 'runs/alpha-2'))).to.include('post.keep');
-    expect(result.stdout).to.contain('alpha: 2 succeeded, 1 failed');
-    expect(result.stdout).to.contain('alpha-1 failed: exit 3 (output in .model_ensemble/job-1.out)');
-    expect(result.stderr).to.contain('run alpha-1 failed: exit 3');
-  });
+  const STARTS: Array<[string, NodeJS.ProcessEnv]> = [
+    ['through the process helper', {}],
+    ['forking itself (MODEL_ENSEMBLE_SPAWNER=fork)', { MODEL_ENSEMBLE_SPAWNER: 'fork' }],
+    ['forking itself where perl cannot be run', { MODEL_ENSEMBLE_PERL: '/nonexistent/perl' }],
+  ];
+  for (const [how, env] of STARTS) {
+    it(`finishes the other runs when one fails, names the reason, skips its post_run and exits 1 (processes started ${how})`, async () => {
+      const dir = await tmp.make();
+      const post = `      post_run:\n        - {name: execute, args: {cmd: touch post.keep}}\n`;
+      await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2, code: 3}', '{value: 3}'], post), ...TEMPLATES });
+      const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST], { env });
+      expect(result.code).to.equal(1);
+      expect(await listTree(path.join(dir, 'runs/alpha-1'))).to.not.include('post.keep');
+      expect(await listTree(path.join(dir, 'runs/alpha-2'))).to.include('post.keep');
+      expect(result.stdout).to.contain('alpha: 2 succeeded, 1 failed');
+      expect(result.stdout).to.contain('alpha-1 failed: exit 3 (output in .model_ensemble/job-1.out)');
+      expect(result.stderr).to.contain('run alpha-1 failed: exit 3');
+    });
+  }
 
   it('refuses a bad configuration with file:line messages, exit 2, and writes nothing', async () => {
     const dir = await tmp.make();

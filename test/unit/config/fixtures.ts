@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { ConfigError } from '../../../src/errors.js';
 import type { Problem } from '../../../src/errors.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
 /** test/fixtures/config, where the committed fixtures live. */
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/config');
@@ -36,14 +37,8 @@ export async function copyExamples(dir: string): Promise<void> {
 }
 
 /** Awaits a load that must fail; returns its ConfigError. */
-export async function rejection(promise: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected the configuration to be refused');
+export function rejection(promise: Promise<unknown>): Promise<ConfigError> {
+  return rejectionOf(promise, ConfigError, 'the configuration to be refused');
 }
 
 /** A problem as one line, `file:line:col key: message`, as users read it. */

@@ -96,4 +96,24 @@ describe('job monitor', () => {
     expect((await second).state).to.equal('COMPLETED');
     await monitor.close();
   });
+
+  it('settles at once a pushed job that ended before it was watched, without waiting for a poll', async () => {
+    const executor = new ScriptedExecutor();
+    Object.assign(executor, { capabilities: { remote: false, pushesStatus: true } });
+    const monitor = new JobMonitor(executor, { intervalMs: 60_000, errorIntervalMs: 60_000, logger: createSilentLogger() });
+    executor.states.set('1', { state: 'FAILED', exitCode: 2 });
+    executor.states.set('2', { state: 'RUNNING' });
+    const started = performance.now();
+    expect((await monitor.watch('1', () => undefined, never)).state).to.equal('FAILED');
+    expect(performance.now() - started).to.be.below(5000);
+    // A job still running is left to its end event: the early look does not report RUNNING.
+    const changes: string[] = [];
+    const stop = new AbortController();
+    const second = monitor.watch('2', (status) => changes.push(status.state), stop.signal).catch(() => 'stopped');
+    await new Promise((resolve) => setImmediate(resolve));
+    stop.abort();
+    expect(await second).to.equal('stopped');
+    expect(changes).to.deep.equal([]);
+    await monitor.close();
+  });
 });
