@@ -56,7 +56,9 @@ function parseArgs(argv: readonly string[]): Args {
 function build(root: string): void {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('the build failed (npm run build)');
+  // As `npm run build`: the configuration validator generated as code.
+  const validator = result.status === 0 ? spawnSync(process.execPath, ['dist/config/validator-build.js'], { cwd: root, stdio: 'inherit' }) : result;
+  if (validator.status !== 0) throw new Error('the build failed (npm run build)');
 }
 
 async function main(): Promise<number> {

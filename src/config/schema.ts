@@ -5,6 +5,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TOptional, TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { TASK_LIST } from './task-schema.js';
 
@@ -111,19 +113,53 @@ export const SHARED_KEYS: readonly string[] = Object.keys(SHARED_BATCH_KEYS);
 /** Every key a batch may have. */
 export const BATCH_KEYS: readonly string[] = Object.keys(BATCH.properties);
 
-let validator: ValidateFunction | undefined;
+/** The file `npm run build` writes beside this module: the validator generated as code (validator-build.ts). */
+export const PRECOMPILED_VALIDATOR = 'config-validator.cjs';
+
+/** A fingerprint of the schema: a precompiled validator made from another schema is not used. */
+export function schemaFingerprint(): string {
+  return createHash('sha256').update(JSON.stringify(CONFIG_SCHEMA)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Compiles the validator. verbose: each error carries the failing value and schema, which the messages describe.
+ * `source`: keep the generated code, for writing it out as a module (validator-build.ts).
+ */
+export function compileValidator(options: { source?: boolean } = {}): { ajv: Ajv; validate: ValidateFunction } {
+  // The schema inlines the task union ten times (about 1 MB of generated code): skipping Ajv's optimisation passes
+  // halves a compile made at run time. The build's compile keeps them (the code it writes is smaller).
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, code: { optimize: options.source === true, source: options.source === true } });
+  ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+  return { ajv, validate: ajv.compile(CONFIG_SCHEMA) };
+}
+
+/**
+ * The validator: the one the build generated as code when it matches this schema, else compiled now. Compiling at
+ * run time costs every start about 170 ms and 27 MB of peak memory (most of the peak of a 10,000-run ensemble).
+ */
+function loadValidator(): ValidateFunction {
+  const require = createRequire(import.meta.url);
+  try {
+    const file = require.resolve(`./${PRECOMPILED_VALIDATOR}`);
+    const module = require(file) as { validate: ValidateFunction; fingerprint: string };
+    // Not cached: a configuration is validated once, and its megabyte of code need not stay for the whole run.
+    delete require.cache[file];
+    if (module.fingerprint === schemaFingerprint()) return module.validate;
+  } catch (error) {
+    // Not built (the sources run as they are, as in the tests): compile.
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+  }
+  compiled ??= compileValidator().validate;
+  return compiled;
+}
+
+/** The validator compiled at run time, kept: compiling again would cost as much as the first time. */
+let compiled: ValidateFunction | undefined;
 
 /** Validates plain data (no PyFloat/PyDate) against the schema; returns every error, each with its data. */
 export function validateConfig(data: unknown): ErrorObject[] {
-  if (!validator) {
-    // verbose: each error carries the failing value and schema, which the messages describe. The schema inlines the
-    // task union ten times (about 1 MB of generated code): skipping Ajv's optimisation passes halves the compile,
-    // which every start pays (about 120 ms), while validating even 10,000 runs takes a few milliseconds either way.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, code: { optimize: false } });
-    ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
-    validator = ajv.compile(CONFIG_SCHEMA);
-  }
-  return validator(data) ? [] : [...(validator.errors ?? [])];
+  const validate = loadValidator();
+  return validate(data) ? [] : [...(validate.errors ?? [])];
 }
 
 /** Copies a schema as plain JSON, without the annotations only our messages read. */

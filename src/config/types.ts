@@ -28,8 +28,6 @@ export interface RunSpec {
   readonly idx: number;
   /** The entry's own keys (`custom_id: 1`). */
   readonly values: Readonly<Record<string, unknown>>;
-  /** Where the entry is written, for messages. */
-  readonly where: Where;
 }
 
 /** A batch with `batch_config` defaults applied and paths resolved. */

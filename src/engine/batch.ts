@@ -2,7 +2,6 @@
 // succeeds. A run failing never stops its batch; a pre_batch or post_batch failure does. Each phase is journaled,
 // so a restart skips a pre_batch that already ran for the cycle in progress and a batch that is done.
 import fs from 'node:fs/promises';
-import pLimit from 'p-limit';
 import { isAbortError } from '../errors.js';
 import type { RunSpec } from '../config/types.js';
 import { runTasks } from '../tasks/runner.js';
@@ -41,7 +40,6 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
   const log = options.logger;
   const store = options.store;
   const ctx = batchTaskContext(env, batch);
-  const limit = pLimit(batch.maxruns);
   const finished = new Map<string, RunRecord>();
   let candidates = selectRuns(batch.runs, options.skips, options.indexes);
   if (candidates.length < batch.runs.length) log.info(`batch ${batch.name}: ${candidates.length} of ${batch.runs.length} runs selected (-k/-i)`);
@@ -83,7 +81,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     const done = finishedIn(env, plan, candidates, cycle).length;
     if (done > 0) log.info(`batch ${batch.name}: ${done} of ${candidates.length} runs already finished, not redone`);
     const thisCycle = cycle;
-    const results = await Promise.all(candidates.map((spec) => limit(async () => executeRun(env, plan, spec, thisCycle))));
+    const results = await forEachAtMost(candidates, batch.maxruns, async (spec) => executeRun(env, plan, spec, thisCycle));
     for (const record of results) finished.set(record.id, record);
     if (options.stop.aborted) break;
 
@@ -108,4 +106,22 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     }
   }
   return { runs: [...finished.values()], failure: undefined };
+}
+
+/**
+ * Runs `work` on every item, at most `width` at once, and returns the results in the items' order. `width` workers
+ * each take the next item when done with one: memory stays that of `width` items in progress, where queueing every
+ * item up front (10,000 runs) would hold a promise and a closure per item until its turn.
+ */
+export async function forEachAtMost<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
 }

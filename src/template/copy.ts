@@ -12,6 +12,7 @@
 import fs from 'node:fs/promises';
 import { constants, copyFileSync, chmodSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { TemplateError } from '../errors.js';
 
 /** One entry of a template tree, listed after the directory that holds it. */
@@ -74,6 +75,7 @@ export async function scanTemplateTree(
   const entries: TreeEntry[] = [];
   const skipped: SkippedEntry[] = [];
   const templateModes = new Map<string, number>();
+  const scanLimit = pLimit(32);
   let rootStat: Stats;
   try {
     // The directory itself may be a symlink: `rsync templatedir/` follows it, and so do we.
@@ -87,7 +89,8 @@ export async function scanTemplateTree(
 
   async function walk(relDir: string): Promise<void> {
     const names = (await fs.readdir(path.join(root, relDir))).sort();
-    const stats = await Promise.all(names.map((name) => fs.lstat(path.join(root, relDir, name))));
+    // Bounded: a folder of thousands of files must not open thousands of requests at once.
+    const stats = await Promise.all(names.map((name) => scanLimit(() => fs.lstat(path.join(root, relDir, name)))));
     for (const [i, name] of names.entries()) {
       const rel = path.join(relDir, name);
       const source = path.join(root, rel);
