@@ -1,0 +1,83 @@
+// The process helper's program, run with `perl -e` by spawner.ts: a loop that forks and execs the processes the
+// orchestrator asks for and reports their starts and ends. Only modules of perl-base (POSIX) are used.
+//
+// Records on stdin: `<byte length>\n` then NUL-separated fields
+// `id, cwd, output file, flags ('a' append), count of variables, name, value, ..., program, arguments...`.
+// Lines on stdout: `R` once ready; then per record `P <id> <pid>` or `E <id> <errno> <message>`, and after a `P`
+// `X <id> <code> <signal number>` (one of the two empty), fields separated by tabs. A process's exec is settled
+// when a close-on-exec pipe it holds closes (empty: it started); its end when SIGCHLD interrupts the select and
+// waitpid reaps it. A SIGCHLD that lands just before the select is caught by the select's timeout, which is only
+// there for that narrow race.
+export const HELPER_SCRIPT = String.raw`
+use strict;
+use warnings;
+use POSIX ();
+$0 = 'model_ensemble spawner';
+$SIG{CHLD} = sub { };
+open(my $reply, '>&', \*STDOUT) or die "spawner: $!\n";
+my (%ids, %checks);
+sub report { syswrite($reply, $_[0] . "\n"); }
+sub start {
+  my ($id, $cwd, $out, $flags, $count, @rest) = @_;
+  my %env = splice(@rest, 0, 2 * $count);
+  pipe(my $failed, my $failing) or return report("E\t$id\t" . ($! + 0) . "\tpipe: $!");
+  my $pid = fork;
+  return report("E\t$id\t" . ($! + 0) . "\tfork: $!") if !defined $pid;
+  if ($pid == 0) {
+    close($failed);
+    my $fail = sub { syswrite($failing, ($! + 0) . "\t$_[0]: $!"); POSIX::_exit(127); };
+    POSIX::setsid();
+    chdir($cwd) or $fail->($cwd);
+    open(STDIN, '<', '/dev/null') or $fail->('/dev/null');
+    open(STDOUT, index($flags, 'a') >= 0 ? '>>' : '>', $out) or $fail->($out);
+    open(STDERR, '>&', \*STDOUT) or $fail->($out);
+    @ENV{keys %env} = values %env;
+    { exec { $rest[0] } @rest; }
+    $fail->($rest[0]);
+  }
+  close($failing);
+  $checks{$pid} = { id => $id, pipe => $failed, fd => fileno($failed), why => '' };
+}
+sub check {
+  my ($pid) = @_;
+  my $check = $checks{$pid};
+  my $n = sysread($check->{pipe}, $check->{why}, 4096, length $check->{why});
+  return if (!defined $n && $!{EINTR}) || $n;
+  delete $checks{$pid};
+  close($check->{pipe});
+  if ($check->{why} ne '') { $ids{$pid} = ''; return report("E\t$check->{id}\t$check->{why}"); }
+  $ids{$pid} = $check->{id};
+  report("P\t$check->{id}\t$pid");
+}
+sub reap {
+  while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+    my $status = $?;
+    check($pid) while $checks{$pid};
+    my $id = delete $ids{$pid};
+    next if !defined $id || $id eq '';
+    report(($status & 127) ? "X\t$id\t\t" . ($status & 127) : "X\t$id\t" . ($status >> 8) . "\t");
+  }
+}
+report('R');
+my $buffer = '';
+while (1) {
+  reap();
+  my $in = '';
+  vec($in, 0, 1) = 1;
+  vec($in, $_->{fd}, 1) = 1 for values %checks;
+  my $ready = select($in, undef, undef, (%ids || %checks) ? 0.25 : undef);
+  next if $ready <= 0;
+  for my $pid (keys %checks) { check($pid) if vec($in, $checks{$pid}{fd}, 1); }
+  next if !vec($in, 0, 1);
+  my $n = sysread(STDIN, $buffer, 65536, length $buffer);
+  if (!defined $n) { next if $!{EINTR}; last; }
+  last if $n == 0;
+  while ($buffer =~ /\A(\d+)\n/) {
+    my ($length, $head) = ($1, length($1) + 1);
+    last if length($buffer) < $head + $length;
+    my $record = substr($buffer, $head, $length);
+    substr($buffer, 0, $head + $length) = '';
+    start(split(/\0/, $record, -1));
+  }
+}
+`;
