@@ -133,6 +133,9 @@ export function compileValidator(options: { source?: boolean } = {}): { ajv: Ajv
   return { ajv, validate: ajv.compile(CONFIG_SCHEMA) };
 }
 
+/** The validator compiled at run time, kept: compiling again would cost as much as the first time. */
+let compiled: ValidateFunction | undefined;
+
 /**
  * The validator: the one the build generated as code when it matches this schema, else compiled now. Compiling at
  * run time costs every start about 170 ms and 27 MB of peak memory (most of the peak of a 10,000-run ensemble).
@@ -152,9 +155,6 @@ function loadValidator(): ValidateFunction {
   compiled ??= compileValidator().validate;
   return compiled;
 }
-
-/** The validator compiled at run time, kept: compiling again would cost as much as the first time. */
-let compiled: ValidateFunction | undefined;
 
 /** Validates plain data (no PyFloat/PyDate) against the schema; returns every error, each with its data. */
 export function validateConfig(data: unknown): ErrorObject[] {

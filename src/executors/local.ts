@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ExecutorError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { killGroup } from '../process.js';
-import { startProcess, StartError } from '../spawner.js';
+import { startProcess, StartError, type StartedProcess } from '../spawner.js';
 import type { Executor, JobId, JobSpec, JobStatus } from './types.js';
 import { jobFiles, parseExitCode, readStartMarker, writeJobWrapper } from './wrapper.js';
 
@@ -70,7 +70,7 @@ export class LocalExecutor implements Executor {
   async submit(job: JobSpec, signal?: AbortSignal): Promise<JobId> {
     signal?.throwIfAborted();
     const files = await writeJobWrapper(job, this.shell);
-    let started;
+    let started: StartedProcess;
     try {
       started = await startProcess('/bin/bash', [files.wrapper], { cwd: job.dir, env: job.env, outputFile: files.output, append: false });
     } catch (error) {
