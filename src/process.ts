@@ -3,7 +3,7 @@
 // is kept in memory instead (a small bounded buffer) is forked directly, with pipes. Scheduler commands, which are
 // few, go through execa (executors/slurm-command.ts).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { buildEnv, startProcess, type ProcessExit, type StartedProcess } from './spawner.js';
 
 /** How a finished command ended. */
@@ -151,18 +151,14 @@ function startPiped(file: string, args: readonly string[], options: CommandOptio
 
 /** A file's size, 0 when it does not exist yet. */
 function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
+  return statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /** The last `limit` bytes written to `file` after `from`. */
 function readTail(file: string, from: number, limit: number): string {
   const fd = openSync(file, 'r');
   try {
-    const end = statSync(file).size;
+    const end = fstatSync(fd).size;
     const start = Math.max(from, end - limit);
     const buffer = Buffer.alloc(Math.max(0, end - start));
     const read = readSync(fd, buffer, 0, buffer.length, start);

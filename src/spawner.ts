@@ -198,25 +198,22 @@ class Helper {
 /** Starts processes through a helper while one can run, by forking otherwise. */
 export class ProcessStarter {
   private helper: Helper | undefined;
-  private helperMissing: boolean;
 
-  /** `perl`: the interpreter of the helper; undefined: always fork. */
-  constructor(private readonly perl: string | undefined) {
-    this.helperMissing = perl === undefined;
-  }
+  /** `perl`: the interpreter of the helper; undefined (or once it cannot be run): always fork. */
+  constructor(private perl: string | undefined) {}
 
   /**
    * Starts `file args` in a session of its own, in `cwd`, with its output in a file and stdin from /dev/null.
    * Rejects with a StartError (its errno code as `code`) when the process cannot be started.
    */
   async start(file: string, args: readonly string[], options: StartOptions): Promise<StartedProcess> {
-    if (!this.helperMissing && this.perl !== undefined) {
+    if (this.perl !== undefined) {
       if (!this.helper || this.helper.closed) this.helper = new Helper(this.perl);
       try {
         return await this.helper.start(file, args, options);
       } catch (error) {
         if (!(error instanceof HelperUnavailable)) throw error;
-        this.helperMissing = true;
+        this.perl = undefined;
       }
     }
     return forkProcess(file, args, options);
@@ -224,7 +221,7 @@ export class ProcessStarter {
 
   /** How processes are started now: through the helper, or by forking. */
   get method(): 'helper' | 'fork' {
-    return this.helperMissing ? 'fork' : 'helper';
+    return this.perl === undefined ? 'fork' : 'helper';
   }
 
   /** The pid of the running helper, if any. */
