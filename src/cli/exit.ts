@@ -16,7 +16,7 @@ export const EXIT = {
 
 /** The exit code an error implies. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof EnsembleError) return error.exitCode;
+  if (error instanceof EnsembleError) return error.exit === 'usage' ? EXIT.usage : EXIT.failed;
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
   return EXIT.failed;
 }

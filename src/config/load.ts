@@ -88,7 +88,7 @@ function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap): Bat
     preRun: tasks('pre_run'),
     postRun: tasks('post_run'),
     postBatch: tasks('post_batch'),
-    runs: expandRuns(draft),
+    runs: expandRuns(draft, raw.name, dirs.basedir),
     retry: buildRetry(draft),
     where: positions.where(draft.path),
   };

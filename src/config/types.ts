@@ -22,9 +22,15 @@ export interface RetryPolicy {
   readonly backoff: number;
 }
 
-/** One entry of a batch's `runs` list. */
+/** One run of a batch: its identity, made once here, and the entry's values. */
 export interface RunSpec {
-  /** Position in the batch's `runs` list, from 0; part of the run id `<batch>-<idx>`. */
+  /** `<batch>-<idx>`: the run's name in the journal, in job tags and in status. */
+  readonly id: string;
+  /** The batch's name. */
+  readonly batch: string;
+  /** Absolute path of the run directory, `<basedir>/<id>`. */
+  readonly dir: string;
+  /** Position in the batch's `runs` list, from 0. */
   readonly idx: number;
   /** The entry's own keys (`custom_id: 1`). */
   readonly values: Readonly<Record<string, unknown>>;

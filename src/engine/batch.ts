@@ -6,10 +6,10 @@ import { isAbortError } from '../errors.js';
 import type { RunSpec } from '../config/types.js';
 import { runTasks } from '../tasks/runner.js';
 import type { RunRecord } from '../state/types.js';
-import { runId } from './context.js';
 import type { BatchPlan } from './plan.js';
-import { executeRun, type RunEnv } from './run.js';
+import { executeRun } from './run.js';
 import { batchTaskContext } from './task-context.js';
+import type { RunEnv } from './types.js';
 
 /** How a batch ended. */
 export interface BatchOutcome {
@@ -26,9 +26,9 @@ export function selectRuns(runs: readonly RunSpec[], skips: number, indexes: rea
 }
 
 /** Runs finished in `cycle` (succeeded, failed or cancelled): they are not redone. */
-function finishedIn(env: RunEnv, plan: BatchPlan, specs: readonly RunSpec[], cycle: number): RunRecord[] {
+function finishedIn(env: RunEnv, specs: readonly RunSpec[], cycle: number): RunRecord[] {
   return specs.flatMap((spec) => {
-    const record = env.machine.get(runId(plan.batch, spec.idx));
+    const record = env.machine.get(spec.id);
     return record && record.cycle === cycle && ['succeeded', 'failed', 'cancelled'].includes(record.state) ? [record] : [];
   });
 }
@@ -50,9 +50,9 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
   let preBatchDone = known?.phase === 'runs';
   if (known?.phase === 'ended') {
     if (batch.repeat && known.failure === undefined) cycle++;
-    else if (!batch.repeat && known.failure === undefined && finishedIn(env, plan, candidates, cycle).length === candidates.length) {
+    else if (!batch.repeat && known.failure === undefined && finishedIn(env, candidates, cycle).length === candidates.length) {
       log.info(`batch ${batch.name}: already done`);
-      return { runs: finishedIn(env, plan, candidates, cycle), failure: undefined, alreadyDone: true };
+      return { runs: finishedIn(env, candidates, cycle), failure: undefined, alreadyDone: true };
     }
   }
   await fs.mkdir(batch.basedir, { recursive: true });
@@ -78,7 +78,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     }
     preBatchDone = false;
 
-    const done = finishedIn(env, plan, candidates, cycle).length;
+    const done = finishedIn(env, candidates, cycle).length;
     if (done > 0) log.info(`batch ${batch.name}: ${done} of ${candidates.length} runs already finished, not redone`);
     const thisCycle = cycle;
     const results = await forEachAtMost(candidates, batch.maxruns, async (spec) => executeRun(env, plan, spec, thisCycle));
@@ -99,7 +99,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     // As model-ensembler does, a run that failed in a cycle is left out of the next ones.
     const failed = new Set(results.filter((r) => r.state === 'failed').map((r) => r.id));
     if (failed.size > 0) log.warn(`batch ${batch.name}: ${failed.size} failed run(s) left out of the next cycles`);
-    candidates = candidates.filter((spec) => !failed.has(runId(batch, spec.idx)));
+    candidates = candidates.filter((spec) => !failed.has(spec.id));
     if (candidates.length === 0) {
       log.warn(`batch ${batch.name}: no runs left to repeat`);
       break;

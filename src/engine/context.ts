@@ -1,17 +1,6 @@
 // The values a run's templates and tasks see under `run.`: built afresh for every run, so nothing one run sets
 // leaks into the next (a model-ensembler bug: its context was one dictionary updated in place).
-import path from 'node:path';
 import type { Batch, Ensemble, RunSpec } from '../config/types.js';
-
-/** Where a run lives: `<basedir>/<batch name>-<idx>`. */
-export function runDirectory(batch: Batch, idx: number): string {
-  return path.join(batch.basedir, runId(batch, idx));
-}
-
-/** A run's id: `<batch name>-<idx>`. */
-export function runId(batch: Batch, idx: number): string {
-  return `${batch.name}-${idx}`;
-}
 
 /** The context of batch-level tasks (pre_batch, post_batch): vars ⊕ batch settings ⊕ extra vars. */
 export function buildBatchContext(
@@ -41,9 +30,9 @@ export function buildRunContext(
     ...batch.settings,
     ...run.values,
     ...extraVars,
-    id: runId(batch, run.idx),
+    id: run.id,
     idx: run.idx,
-    dir: runDirectory(batch, run.idx),
+    dir: run.dir,
     batch_idx: cycle,
     attempt,
   };

@@ -1,82 +1,75 @@
-// Rerun and cancel, applied to an ensemble's journal: by the commands when no orchestrator runs, and by the
-// running orchestrator when they come as requests.
+// Rerun and cancel, one way each, whoever asks: the commands (applied to the journal at once when no orchestrator
+// runs) and the running orchestrator (applying the requests those commands leave). Every change goes through the
+// run state machine's checked moves.
+import type { RunSpec } from '../config/types.js';
 import type { Executor } from '../executors/types.js';
-import type { RunStore } from '../state/store.js';
-import { FINAL_RUN_STATES, type RunRecord, type RunState } from '../state/types.js';
-
-/** The runs `cancel` requests named while an orchestrator runs (all of them, for a cancel without --runs). */
-export class CancelRequests {
-  private all = false;
-  private readonly ids = new Set<string>();
-
-  /** Adds a request: some runs, or every run when `ids` is empty. */
-  add(ids: readonly string[]): void {
-    if (ids.length === 0) this.all = true;
-    for (const id of ids) this.ids.add(id);
-  }
-
-  /** Whether run `id` is to be cancelled. */
-  has(id: string): boolean {
-    return this.all || this.ids.has(id);
-  }
-}
+import { FINAL_RUN_STATES, type RunState } from '../state/types.js';
+import type { CancelRequests } from './cancel-requests.js';
+import type { RunMachine } from './run-machine.js';
 
 /** States whose run has a job that may be in the scheduler. */
-const JOB_STATES = new Set(['submitting', 'queued', 'running']);
+const JOB_STATES: ReadonlySet<RunState> = new Set<RunState>(['submitting', 'queued', 'running']);
 
-/** The runs a rerun applies to: the given ids, and every run that ended in one of `states` (failed, cancelled). */
-export function rerunTargets(store: RunStore, ids: readonly string[], states: readonly RunState[]): string[] {
-  const ended = [...store.records.values()].filter((r) => states.includes(r.state)).map((r) => r.id);
-  return [...new Set([...ids, ...ended])];
+/** What a cancel reaches. */
+export interface CancelScope {
+  readonly machine: RunMachine;
+  readonly executor: Executor;
+  /** This process's cancel requests: a run whose pipeline is under way stops at its next step. */
+  readonly cancels: CancelRequests;
+  /** Runs whose pipeline is under way in this process: they record their own end. */
+  readonly active: ReadonlySet<string>;
+  /** The configuration's runs: those the journal does not know yet are recorded cancelled, so they never start. */
+  readonly configured: readonly RunSpec[];
 }
 
-/** Marks finished runs to run again (a new attempt) on the next start; returns the ids marked. */
-export async function applyRerun(store: RunStore, ids: readonly string[]): Promise<string[]> {
-  const marked: string[] = [];
-  for (const id of ids) {
-    const record = store.records.get(id);
-    if (!record || !FINAL_RUN_STATES.has(record.state)) continue;
-    await store.record({ run: id, state: 'pending', attempt: record.attempt + 1, reason: 'rerun requested' });
-    marked.push(id);
-  }
-  return marked;
-}
-
-/** The runs a cancel applies to: the given ids, or every unfinished run. */
-export function cancelTargets(store: RunStore, ids: readonly string[]): RunRecord[] {
-  const all = [...store.records.values()];
-  const chosen = ids.length > 0 ? all.filter((r) => ids.includes(r.id)) : all;
-  return chosen.filter((r) => !FINAL_RUN_STATES.has(r.state));
-}
-
-/** A run the configuration has and the journal does not know yet. */
-export interface UnstartedRun {
-  readonly id: string;
-  readonly batch: string;
-  readonly idx: number;
-  readonly dir: string;
+/** What a cancel did: the runs it cancelled (or will, as their pipelines see it) and the jobs it signalled. */
+export interface CancelOutcome {
+  readonly runs: string[];
+  readonly jobs: string[];
 }
 
 /**
- * Cancels the jobs of `targets` in the scheduler (one call) and records the runs cancelled; `unstarted` runs are
- * recorded cancelled too, so a later start does not run them (`rerun` brings any of them back).
+ * Cancels runs `ids` (every unfinished run when empty): their jobs in the scheduler with one call, the runs in the
+ * journal. A finished run is left as it is; `rerun --cancelled` brings a cancelled one back.
  */
-export async function applyCancel(
-  store: RunStore,
-  executor: Executor,
-  targets: readonly RunRecord[],
-  unstarted: readonly UnstartedRun[] = [],
-): Promise<{ runs: string[]; jobs: string[] }> {
-  const withJobs = targets.filter((r) => JOB_STATES.has(r.state) && r.job !== undefined);
-  // The executor learns of jobs an earlier process submitted, so it can check they are still ours before signalling.
+export async function cancelRuns(scope: CancelScope, ids: readonly string[]): Promise<CancelOutcome> {
+  const { machine, executor } = scope;
+  // Before anything waits: a run that starts from now on sees the request.
+  scope.cancels.add(ids);
+  const named = new Set(ids);
+  const wanted = (id: string): boolean => named.size === 0 || named.has(id);
+  const known = [...machine.records()].filter((r) => wanted(r.id) && !FINAL_RUN_STATES.has(r.state));
+  const unstarted = scope.configured.filter((run) => wanted(run.id) && machine.get(run.id) === undefined);
+
+  const withJobs = known.filter((r) => JOB_STATES.has(r.state) && r.job !== undefined);
+  // Jobs an earlier process submitted are made known to the executor, which checks they are still ours.
   for (const r of withJobs) executor.adopt(r.job as string, { runId: r.id, attempt: r.attempt, dir: r.dir, script: '', tag: r.tag ?? '' });
   const jobs = withJobs.map((r) => r.job as string);
   if (jobs.length > 0) await executor.cancel(jobs, AbortSignal.timeout(120_000));
-  for (const record of targets) {
-    await store.record({ run: record.id, state: 'cancelled', attempt: record.attempt, reason: 'cancelled by request', ...(record.job ? { jobState: 'CANCELLED' } : {}) });
+
+  for (const record of known) {
+    if (scope.active.has(record.id)) continue;
+    await machine.move({ run: record.id, state: 'cancelled', reason: 'cancelled by request', ...(record.job ? { jobState: 'CANCELLED' } : {}) });
   }
   for (const run of unstarted) {
-    await store.record({ run: run.id, state: 'cancelled', attempt: 1, batch: run.batch, idx: run.idx, dir: run.dir, reason: 'cancelled before it started' });
+    if (scope.active.has(run.id)) continue;
+    await machine.move({ run: run.id, state: 'cancelled', batch: run.batch, idx: run.idx, dir: run.dir, reason: 'cancelled before it started' });
   }
-  return { runs: [...targets.map((r) => r.id), ...unstarted.map((r) => r.id)], jobs };
+  return { runs: [...known.map((r) => r.id), ...unstarted.map((r) => r.id)], jobs };
+}
+
+/**
+ * Marks runs to run again (a new attempt) on the next start: the given ids and every run that ended in one of
+ * `states`, if they are finished. Returns the ids marked.
+ */
+export async function rerunRuns(machine: RunMachine, ids: readonly string[], states: readonly RunState[]): Promise<string[]> {
+  const ended = [...machine.records()].filter((r) => states.includes(r.state)).map((r) => r.id);
+  const marked: string[] = [];
+  for (const id of new Set([...ids, ...ended])) {
+    const record = machine.get(id);
+    if (!record || !FINAL_RUN_STATES.has(record.state)) continue;
+    await machine.move({ run: id, state: 'pending', attempt: record.attempt + 1, reason: 'rerun requested' });
+    marked.push(id);
+  }
+  return marked;
 }

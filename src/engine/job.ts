@@ -7,15 +7,11 @@ import { isAbortError } from '../errors.js';
 import type { JobSpec, JobStatus } from '../executors/types.js';
 import type { RunRecord } from '../state/types.js';
 import { crashPoint } from './crash.js';
-import type { RunEnv } from './run.js';
+import { buildTag } from './tag.js';
+import type { RunEnv } from './types.js';
 
 /** How waiting for a job ended: its final status, or the ensemble was stopped meanwhile. */
 export type JobWait = { readonly stopped: false; readonly status: JobStatus } | { readonly stopped: true };
-
-/** The tag that names one attempt of a run in the scheduler (SLURM `--comment`). */
-export function buildTag(ensembleId: string, id: string, cycle: number, attempt: number): string {
-  return `model_ensemble:${ensembleId}:${id}:c${cycle}:a${attempt}`;
-}
 
 /** The job spec of one attempt. */
 function buildJobSpec(env: RunEnv, batch: Batch, record: RunRecord, script: string, tag: string): JobSpec {
@@ -39,7 +35,7 @@ function buildJobSpec(env: RunEnv, batch: Batch, record: RunRecord, script: stri
 export async function submitAndWait(env: RunEnv, batch: Batch, record: RunRecord, script: string, cycle: number): Promise<JobWait> {
   const { options, machine, slots, monitor } = env;
   const id = record.id;
-  const tag = record.tag ?? buildTag(options.ensembleId, id, cycle, record.attempt);
+  const tag = record.tag ?? buildTag(options.ensembleId, { name: id, cycle, attempt: record.attempt });
   const spec = buildJobSpec(env, batch, record, script, tag);
   let job = record.state === 'queued' || record.state === 'running' ? record.job : undefined;
 

@@ -4,17 +4,16 @@ import type { Ensemble } from '../config/types.js';
 import { isAbortError } from '../errors.js';
 import { runTasks } from '../tasks/runner.js';
 import type { RunEntry, RunRecord } from '../state/types.js';
-import { runBatch } from './batch.js';
-import { runId } from './context.js';
-import { applyRerun, CancelRequests, cancelTargets, rerunTargets } from './control.js';
 import { takeRequests } from '../state/requests.js';
+import { runBatch } from './batch.js';
+import { CancelRequests } from './cancel-requests.js';
+import { cancelRuns, rerunRuns } from './control.js';
 import { JobSlots } from './limits.js';
 import { JobMonitor } from './monitor.js';
 import type { BatchPlan } from './plan.js';
 import { RunMachine } from './run-machine.js';
-import type { RunEnv } from './run.js';
 import { processTaskContext } from './task-context.js';
-import type { EngineOptions, EnsembleOutcome } from './types.js';
+import type { EngineOptions, EnsembleOutcome, RunEnv } from './types.js';
 
 /** The log line of a run's state change, and its level; undefined for changes not worth a line. */
 export function describeChange(record: RunRecord, entry: RunEntry): [string, string] | undefined {
@@ -42,7 +41,7 @@ export function describeChange(record: RunRecord, entry: RunEntry): [string, str
 
 /** Warns about runs the journal knows that the configuration no longer has: they are left alone. */
 function reportForgottenRuns(ensemble: Ensemble, options: EngineOptions): void {
-  const wanted = new Set(ensemble.batches.flatMap((batch) => batch.runs.map((run) => runId(batch, run.idx))));
+  const wanted = new Set(ensemble.batches.flatMap((batch) => batch.runs.map((run) => run.id)));
   const forgotten = [...options.store.records.keys()].filter((id) => !wanted.has(id));
   if (forgotten.length === 0) return;
   const shown = forgotten.slice(0, 10).join(', ') + (forgotten.length > 10 ? ` and ${forgotten.length - 10} more` : '');
@@ -55,18 +54,16 @@ function watchRequests(env: RunEnv): { stop(): Promise<void> } {
   const stateDir = options.stateDir;
   if (stateDir === undefined) return { stop: () => Promise.resolve() };
   let busy: Promise<void> = Promise.resolve();
+  const configured = env.ensemble.batches.flatMap((batch) => batch.runs);
   const apply = async (): Promise<void> => {
     for (const request of await takeRequests(stateDir)) {
       if (request.action === 'rerun') {
-        const marked = await applyRerun(options.store, rerunTargets(options.store, request.runs, request.states ?? []));
+        const marked = await rerunRuns(env.machine, request.runs, request.states ?? []);
         if (marked.length > 0) options.logger.info(`rerun requested: ${marked.join(', ')} will run again on the next start`);
         continue;
       }
-      const targets = cancelTargets(options.store, request.runs);
-      env.cancels.add(request.runs);
-      const jobs = targets.filter((r) => r.job !== undefined && ['queued', 'running', 'submitting'].includes(r.state)).map((r) => r.job as string);
-      options.logger.warn(`cancel requested: ${targets.length} run(s), ${jobs.length} job(s) in the scheduler`);
-      if (jobs.length > 0) await options.executor.cancel(jobs, AbortSignal.timeout(120_000));
+      const done = await cancelRuns({ ...env, executor: options.executor, configured }, request.runs);
+      options.logger.warn(`cancel requested: ${done.runs.length} run(s), ${done.jobs.length} job(s) in the scheduler`);
     }
   };
   const timer = setInterval(() => {
@@ -98,7 +95,7 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
     if (line) log.log(line[0], line[1], { run: record.id, batch: record.batch, attempt: record.attempt, job: record.job });
   };
   options.store.on('run:state', onChange);
-  const env: RunEnv = { options, ensemble, machine, monitor, slots, cancels: new CancelRequests() };
+  const env: RunEnv = { options, ensemble, machine, monitor, slots, cancels: new CancelRequests(), active: new Set() };
   const requests = watchRequests(env);
   const processCtx = processTaskContext(env);
   reportForgottenRuns(ensemble, options);

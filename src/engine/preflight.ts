@@ -1,9 +1,11 @@
 // Checks made before anything is written: run directories that already exist and are not this ensemble's own.
 import fs from 'node:fs/promises';
-import { EnsembleError } from '../errors.js';
+import path from 'node:path';
+import { RunDirError } from '../errors.js';
 import type { Ensemble } from '../config/types.js';
+import { readJournal, replayEntries } from '../state/replay.js';
+import { JOURNAL_FILE } from '../state/store.js';
 import { selectRuns } from './batch.js';
-import { runDirectory, runId } from './context.js';
 
 /** Run directories of this invocation that exist but are not in `known` (the journal's). */
 export async function findForeignRunDirs(
@@ -17,21 +19,29 @@ export async function findForeignRunDirs(
     // One listing of the base directory rather than a look-up per run: a batch may have thousands.
     const present = new Set(await fs.readdir(batch.basedir).catch(() => [] as string[]));
     for (const run of selectRuns(batch.runs, skips, indexes)) {
-      const dir = runDirectory(batch, run.idx);
-      if (present.has(runId(batch, run.idx)) && !known.has(dir)) foreign.push(dir);
+      if (present.has(path.basename(run.dir)) && !known.has(run.dir)) foreign.push(run.dir);
     }
   }
   return foreign;
 }
 
+/**
+ * Throws RunDirError (exit 2) when run directories of this invocation exist that the journal in `stateDir` does not
+ * know: an earlier run or another tool made them, and only `-p` may render into them.
+ */
+export async function assertRunDirsFree(ensemble: Ensemble, stateDir: string, selection: { skips: number; indexes: readonly number[] | undefined }): Promise<void> {
+  const state = replayEntries((await readJournal(path.join(stateDir, JOURNAL_FILE))).entries);
+  const known = new Set([...state.runs.values()].map((r) => r.dir));
+  const foreign = await findForeignRunDirs(ensemble, selection.skips, selection.indexes, known);
+  if (foreign.length > 0) throw existingDirsError(foreign, ensemble.cwd);
+}
+
 /** The error for existing run directories: exit 2, nothing touched. */
-export function existingDirsError(dirs: readonly string[], cwd: string): EnsembleError {
+export function existingDirsError(dirs: readonly string[], cwd: string): RunDirError {
   const shown = dirs.slice(0, 5).map((d) => (d.startsWith(`${cwd}/`) ? d.slice(cwd.length + 1) : d));
   const more = dirs.length > shown.length ? ` and ${dirs.length - shown.length} more` : '';
-  return new EnsembleError(
-    'ERR_RUNDIR_EXISTS',
+  return new RunDirError(
     `${dirs.length} run director${dirs.length === 1 ? 'y' : 'ies'} already exist: ${shown.join(', ')}${more}. ` +
       'Use -p/--pickup to render into them, or move them away.',
-    { exitCode: 2 },
   );
 }

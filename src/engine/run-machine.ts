@@ -40,6 +40,11 @@ export class RunMachine {
     return this.store.records.get(id);
   }
 
+  /** Every run record, in the order the journal met them. */
+  records(): IterableIterator<RunRecord> {
+    return this.store.records.values();
+  }
+
   /** Records `change` for run `change.run` after checking the move is legal. */
   move(change: Omit<RunEntry, 't' | 'attempt'> & { attempt?: number }): Promise<RunRecord> {
     const previous = this.tails.get(change.run);
@@ -54,6 +59,8 @@ export class RunMachine {
 
   private async apply(change: Omit<RunEntry, 't' | 'attempt'> & { attempt?: number }): Promise<RunRecord> {
     const current = this.store.records.get(change.run);
+    // A run cancelled twice (a request, then its own pipeline seeing it) is cancelled once.
+    if (current?.state === 'cancelled' && change.state === 'cancelled') return current;
     if (current && !canTransition(current.state, change.state)) {
       throw new Error(`internal error: run ${change.run} cannot go from ${current.state} to ${change.state}`);
     }

@@ -2,11 +2,11 @@
 // (pre/post_batch, in its basedir) and a run (pre/post_run, in the run directory).
 import path from 'node:path';
 import type { Batch, Ensemble } from '../config/types.js';
-import { RUN_META_DIR } from '../executors/wrapper.js';
-import type { Executor } from '../executors/types.js';
+import { RUN_META_DIR, type Executor } from '../executors/types.js';
 import type { TaskContext } from '../tasks/types.js';
 import { buildBatchContext, buildProcessContext } from './context.js';
 import type { JobSlots } from './limits.js';
+import { buildTag, type TagOwner } from './tag.js';
 import type { EngineOptions } from './types.js';
 
 interface Shared {
@@ -20,7 +20,7 @@ function buildContext(
   shared: Shared,
   values: Record<string, unknown>,
   cwd: string,
-  tagBase: string,
+  owner: TagOwner,
   batchName?: string,
   outputFile?: string,
 ): TaskContext {
@@ -39,7 +39,7 @@ function buildContext(
     submit: (script, signal) => {
       extra++;
       const attempt = typeof values.attempt === 'number' ? values.attempt : 1;
-      const job = { runId: String(values.id ?? batchName ?? shared.ensemble.name), attempt, fileKey: `${attempt}.x${extra}`, dir: cwd, script, tag: `${tagBase}:x${extra}` };
+      const job = { runId: owner.name, attempt, fileKey: `${attempt}.x${extra}`, dir: cwd, script, tag: buildTag(options.ensembleId, owner, extra) };
       return executor.submit(job, signal);
     },
   };
@@ -48,13 +48,13 @@ function buildContext(
 /** The context of pre_process and post_process. */
 export function processTaskContext(shared: Shared): TaskContext {
   const { options, ensemble } = shared;
-  return buildContext(shared, buildProcessContext(ensemble, options.extraVars), ensemble.cwd, `model_ensemble:${options.ensembleId}:process`);
+  return buildContext(shared, buildProcessContext(ensemble, options.extraVars), ensemble.cwd, { name: 'process' });
 }
 
 /** The context of a batch's pre_batch and post_batch. */
 export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
   const { options, ensemble } = shared;
-  return buildContext(shared, buildBatchContext(ensemble, batch, options.extraVars), batch.basedir, `model_ensemble:${options.ensembleId}:${batch.name}`, batch.name);
+  return buildContext(shared, buildBatchContext(ensemble, batch, options.extraVars), batch.basedir, { name: batch.name }, batch.name);
 }
 
 /**
@@ -62,7 +62,6 @@ export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
  * the run's `.model_ensemble/tasks.log` (kept, and cheaper than pipes).
  */
 export function runTaskContext(shared: Shared, batch: Batch, values: Record<string, unknown>, dir: string): TaskContext {
-  const { options } = shared;
-  const tag = `model_ensemble:${options.ensembleId}:${String(values.id)}:c${String(values.batch_idx)}:a${String(values.attempt)}`;
-  return buildContext(shared, values, dir, tag, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
+  const owner = { name: String(values.id), cycle: Number(values.batch_idx), attempt: Number(values.attempt) };
+  return buildContext(shared, values, dir, owner, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
 }

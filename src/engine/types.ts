@@ -4,7 +4,11 @@ import type { Executor } from '../executors/types.js';
 import type { Logger } from '../log.js';
 import type { RunStore } from '../state/store.js';
 import type { RunRecord } from '../state/types.js';
+import type { CancelRequests } from './cancel-requests.js';
+import type { JobSlots } from './limits.js';
+import type { JobMonitor } from './monitor.js';
 import type { SubmitRate } from './rate.js';
+import type { RunMachine } from './run-machine.js';
 
 /** How to run an ensemble: the command line's choices. */
 export interface EngineOptions {
@@ -57,4 +61,17 @@ export interface EnsembleOutcome {
   readonly interrupted: boolean;
   /** Ensemble-level context for the summary. */
   readonly ensemble: Ensemble;
+}
+
+/** What every run of an ensemble shares while the orchestrator runs it. */
+export interface RunEnv {
+  readonly options: EngineOptions;
+  readonly ensemble: Ensemble;
+  readonly machine: RunMachine;
+  readonly monitor: JobMonitor;
+  readonly slots: JobSlots;
+  /** Runs a `cancel` named while this process runs: they stop at their next step. */
+  readonly cancels: CancelRequests;
+  /** Runs whose pipeline is under way in this process: they record their own end. */
+  readonly active: Set<string>;
 }

@@ -76,7 +76,7 @@ export class LocalExecutor implements Executor {
     } catch (error) {
       // EAGAIN or EMFILE on a busy node: worth another try.
       if (!(error instanceof StartError)) throw error;
-      throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}: ${error.message}`, { cause: error, retryable: true });
+      throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}: ${error.message}`, { cause: error });
     }
     const id = String(started.pid);
     const record: LocalJob = { spec: job, pid: started.pid, status: { state: 'RUNNING' }, cancelled: false, child: true };

@@ -97,7 +97,7 @@ export class SlurmExecutor implements Executor {
       // A timed-out or failed sbatch may have reached the controller: look for the job before anything else.
       const found = await this.lookAfterFailure(job, failures, signal);
       if (found !== undefined) return this.track(found, job, 'found by its tag after sbatch failed');
-      if (failures > this.retries) throw new ExecutorError('ERR_SLURM_SUBMIT_FAILED', message, { retryable: true });
+      if (failures > this.retries) throw new ExecutorError('ERR_SLURM_SUBMIT_FAILED', message);
       this.logger.info(`run ${job.runId}: no job carries tag ${job.tag}; submitting again (try ${failures + 1} of ${this.retries + 1})`);
     }
   }
@@ -148,7 +148,7 @@ export class SlurmExecutor implements Executor {
     const result = await this.run('scancel', [...ids], signal);
     if (!result.ok) {
       const message = this.warn('scancel', `cancelling ${ids.length} job(s) failed: ${result.command} ${describeCommandEnd(result, this.timeoutMs)}`);
-      throw new ExecutorError('ERR_SLURM_CANCEL', message, { retryable: true });
+      throw new ExecutorError('ERR_SLURM_CANCEL', message);
     }
     this.recover('scancel');
   }
@@ -205,7 +205,7 @@ export class SlurmExecutor implements Executor {
     const result = await this.run('squeue', ['--me', '-h', '-t', 'all', '-o', SQUEUE_FORMAT], signal);
     if (!result.ok) {
       const message = this.warn('squeue', `job status query failed: ${result.command} ${describeCommandEnd(result, this.timeoutMs)}`);
-      throw new ExecutorError('ERR_SLURM_QUERY', message, { retryable: true });
+      throw new ExecutorError('ERR_SLURM_QUERY', message);
     }
     this.recover('squeue');
     const { rows, bad } = parseSqueue(result.stdout);

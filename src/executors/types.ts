@@ -1,6 +1,9 @@
 // The contract between the engine and the places jobs run (local processes, SLURM), and the one job-state
 // vocabulary they share. Executors know nothing of batches or templates: they run a job file in a directory.
 
+/** The hidden folder in each run directory that holds the tool's own per-run files (job markers, task output). */
+export const RUN_META_DIR = '.model_ensemble';
+
 /** A job's identity in its executor (a SLURM job id, a local process's key). */
 export type JobId = string;
 

@@ -4,10 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ExecutorError } from '../errors.js';
-import type { JobSpec } from './types.js';
-
-/** The hidden folder in each run directory that holds the tool's own per-run files. */
-export const RUN_META_DIR = '.model_ensemble';
+import { RUN_META_DIR, type JobSpec } from './types.js';
 
 /** The paths of one attempt's own files inside a run directory. */
 export interface AttemptFiles {

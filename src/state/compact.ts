@@ -21,6 +21,7 @@ function compactRun(record: RunRecord): RunEntry[] {
       ...(attempt.jobState !== undefined ? { jobState: attempt.jobState } : {}),
       ...(attempt.exitCode !== undefined ? { exit: attempt.exitCode } : {}),
       ...(attempt.reason !== undefined ? { reason: attempt.reason } : {}),
+      ...(attempt.code !== undefined ? { code: attempt.code } : {}),
       ...(attempt.attempt === record.attempt && attempt.cycle === record.cycle && record.tag !== undefined ? { tag: record.tag } : {}),
     });
   }

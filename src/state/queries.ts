@@ -16,6 +16,8 @@ export interface RunRow {
   readonly started: string | undefined;
   readonly ended: string | undefined;
   readonly reason: string | undefined;
+  /** The error code of the current attempt's failure (README: Error codes). */
+  readonly code: string | undefined;
   /** Every attempt, with how it ended. */
   readonly history: RunRecord['attempts'];
 }
@@ -31,14 +33,14 @@ export interface BatchRow {
 }
 
 /** The batches and run ids the configuration has, in order, or undefined to show only what the journal knows. */
-export type Layout = ReadonlyArray<{ readonly name: string; readonly runs: readonly string[] }>;
+export type Layout = ReadonlyArray<{ readonly name: string; readonly runs: ReadonlyArray<{ readonly id: string; readonly idx: number }> }>;
 
-function rowOf(id: string, batch: string, record: RunRecord | undefined): RunRow {
+function rowOf(id: string, idx: number, batch: string, record: RunRecord | undefined): RunRow {
   const current = record?.attempts.find((a) => a.attempt === record.attempt);
   return {
     id,
     batch,
-    idx: record?.idx ?? Number(/-(\d+)$/.exec(id)?.[1] ?? 0),
+    idx: record?.idx ?? idx,
     state: record?.state ?? 'not started',
     cycle: record?.cycle,
     attempts: record?.attempts.length ?? 0,
@@ -46,6 +48,7 @@ function rowOf(id: string, batch: string, record: RunRecord | undefined): RunRow
     started: current?.started,
     ended: current?.ended,
     reason: record?.reason ?? current?.reason,
+    code: current?.code,
     history: record?.attempts ?? [],
   };
 }
@@ -56,10 +59,10 @@ export function summarize(state: EnsembleState, layout?: Layout): BatchRow[] {
     layout ??
     [...new Set([...state.runs.values()].map((r) => r.batch))].map((name) => ({
       name,
-      runs: [...state.runs.values()].filter((r) => r.batch === name).sort((a, b) => a.idx - b.idx).map((r) => r.id),
+      runs: [...state.runs.values()].filter((r) => r.batch === name).sort((a, b) => a.idx - b.idx).map((r) => ({ id: r.id, idx: r.idx })),
     }));
   return batches.map(({ name, runs }) => {
-    const rows = runs.map((id) => rowOf(id, name, state.runs.get(id)));
+    const rows = runs.map((run) => rowOf(run.id, run.idx, name, state.runs.get(run.id)));
     const counts: Record<string, number> = {};
     for (const row of rows) counts[row.state] = (counts[row.state] ?? 0) + 1;
     const batch = state.batches.get(name);

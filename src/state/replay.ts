@@ -56,11 +56,14 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
       attempt.ended = entry.t;
       if (entry.reason !== undefined) attempt.reason = entry.reason;
       else delete attempt.reason;
+      if (entry.code !== undefined) attempt.code = entry.code;
+      else delete attempt.code;
     } else if (attempt.state !== undefined) {
       // The attempt goes on (a run skipped by -s, now run for real): it has not ended after all.
       delete attempt.state;
       delete attempt.ended;
       delete attempt.reason;
+      delete attempt.code;
       delete attempt.jobState;
       delete attempt.exitCode;
     }

@@ -32,6 +32,8 @@ export interface AttemptRecord {
   state?: RunState;
   /** Why it ended that way: `exit 3`, `TIMEOUT`, a task's failure. */
   reason?: string;
+  /** The error code of a failure (`ERR_JOB_FAILED`, `ERR_TASK_FAILED`, ...; README: Error codes). */
+  code?: string;
   /** The job's end state as the executor named it (COMPLETED, TIMEOUT, ...). */
   jobState?: string;
   exitCode?: number;
@@ -77,6 +79,8 @@ export interface RunEntry {
   readonly job?: string;
   readonly tag?: string;
   readonly reason?: string;
+  /** On `failed`: the error code of the failure. */
+  readonly code?: string;
   readonly jobState?: string;
   readonly exit?: number;
   readonly inputs?: string;

@@ -13,7 +13,7 @@ import fs from 'node:fs/promises';
 import { constants, copyFileSync, chmodSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { TemplateError } from '../errors.js';
+import { RunDirError, TemplateError } from '../errors.js';
 
 /** One entry of a template tree, listed after the directory that holds it. */
 export type TreeEntry =
@@ -130,7 +130,7 @@ export async function materializeTree(tree: TemplateTree, dest: string): Promise
     mkdirSync(dest);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new TemplateError('ERR_RUNDIR_EXISTS', `run directory ${dest} already exists`, { cause: error });
+      throw new RunDirError(`run directory ${dest} already exists`, { cause: error });
     }
     throw copyError(`cannot create run directory ${dest}`, error);
   }

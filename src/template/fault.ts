@@ -2,17 +2,18 @@
 // catch hands it to our runtime's handleError, which records the line and the template whose code was running, and
 // nunjucks calls `Update(path)` on it in each template it leaves (innermost first), which fills the template in for
 // failures that bypass that catch. render.ts turns it into a TemplateError at the boundary.
+import type { CodeOf } from '../errors.js';
 
 /** A failure inside a template render; `code` is the TemplateError code it becomes. */
 export class RenderFault extends Error {
-  readonly code: string;
+  readonly code: CodeOf<'TemplateError'>;
   /** 1-based line in `template`, once known. */
   lineno: number | undefined;
   colno: number | undefined;
   /** The template (relative to the template directory) where the failure arose, once known. */
   template: string | undefined;
 
-  constructor(code: string, message: string, options: { cause?: unknown; lineno?: number; template?: string } = {}) {
+  constructor(code: CodeOf<'TemplateError'>, message: string, options: { cause?: unknown; lineno?: number; template?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RenderFault';
     this.code = code;

@@ -87,17 +87,15 @@ describe('SLURM executor under injected faults', function () {
     const { job, slurmPath, executor } = await setUp('#!/bin/bash\n#SBATCH --partition=no-such-partition\ntrue\n');
     const error = await executor.submit(job).then(() => undefined, (caught: unknown) => caught);
     expect(error).to.be.instanceOf(ExecutorError).with.property('code', 'ERR_SLURM_SUBMIT_REJECTED');
-    expect((error as ExecutorError).retryable).to.equal(false);
     expect((error as Error).message).to.include('Invalid partition name specified');
     expect(await slurmPath.calls('sbatch')).to.have.length(1);
   });
 
-  it('gives up after its retries when sbatch keeps failing, with a retryable error', async () => {
+  it('gives up after its retries when sbatch keeps failing', async () => {
     const { job, slurmPath, executor } = await setUp('#!/bin/bash\ntrue\n', { submitRetries: 2, submitBackoffMs: 50 });
     await slurmPath.inject('sbatch', 'echo "sbatch: error: Unable to contact slurm controller (connect failure)" >&2\nexit 1');
     const error = await executor.submit(job).then(() => undefined, (caught: unknown) => caught);
     expect(error).to.be.instanceOf(ExecutorError).with.property('code', 'ERR_SLURM_SUBMIT_FAILED');
-    expect((error as ExecutorError).retryable).to.equal(true);
     expect(await slurmPath.calls('sbatch')).to.have.length(3);
     expect(await slurmPath.calls('squeue')).to.have.length(3);
   });
@@ -129,8 +127,7 @@ describe('SLURM executor under injected faults', function () {
     for (let i = 0; i < 2; i++) {
       const error = await executor.poll([id]).then(() => undefined, (caught: unknown) => caught);
       expect(error).to.be.instanceOf(ExecutorError).with.property('code', 'ERR_SLURM_QUERY');
-      expect((error as ExecutorError).retryable).to.equal(true);
-    }
+      }
     const warnings = lines.filter((line) => line.level === 'warn');
     expect(warnings.map((line) => line.message)).to.deep.equal([
       'job status query failed: squeue --me -h -t all -o %i|%T|%r|%k exit 1: slurm_load_jobs error: Socket timed out on send/recv operation',

@@ -2,22 +2,18 @@
 // (not even logs/) until the configuration, the templates and the run directories have passed their checks.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadEnsemble } from '../../config/load.js';
 import type { Ensemble } from '../../config/types.js';
 import { planEnsemble, type BatchPlan } from '../../engine/plan.js';
-import { existingDirsError, findForeignRunDirs } from '../../engine/preflight.js';
-import { runEnsemble } from '../../engine/orchestrator.js';
-import { createSubmitRate } from '../../engine/rate.js';
+import { assertRunDirsFree } from '../../engine/preflight.js';
+import { startEnsemble } from '../../engine/start.js';
 import type { EnsembleOutcome } from '../../engine/types.js';
 import { LockError } from '../../errors.js';
-import { assertExecutorAvailable, createExecutor, type ExecutorName } from '../../executors/registry.js';
+import { assertExecutorAvailable, type ExecutorName } from '../../executors/registry.js';
 import { createLogger, flushLogger } from '../../log.js';
-import { describeHolder, Lock } from '../../state/lock.js';
-import { ensembleIdOf, resolveStateDir } from '../../state/paths.js';
-import { readJournal, replayEntries } from '../../state/replay.js';
-import { JOURNAL_FILE, RunStore } from '../../state/store.js';
+import { describeHolder } from '../../state/lock.js';
+import { resolveStateDir } from '../../state/paths.js';
 import { EXIT } from '../exit.js';
 import { formatSummary } from '../output.js';
 import type { RunOptions } from '../options.js';
@@ -74,48 +70,38 @@ export async function runCommand(request: RunRequest): Promise<number> {
   const logFile = path.join(cwd, 'logs', `${path.basename(request.config)}.log`);
   const stateDir = resolveStateDir(cwd, ensemble.file, options.stateDir);
   assertExecutorAvailable(request.executor);
-  if (!options.pickup) {
-    const known = new Set([...replayEntries((await readJournal(path.join(stateDir, JOURNAL_FILE))).entries).runs.values()].map((r) => r.dir));
-    const foreign = await findForeignRunDirs(ensemble, options.skips, options.indexes, known);
-    if (foreign.length > 0) throw existingDirsError(foreign, cwd);
-  }
-  if (options.daemon) {
-    // The background process would only find the lock taken: say so here, with exit 2.
-    const held = await describeHolder(stateDir);
-    if (held !== undefined) throw new LockError(held);
-    return daemonize(request, logFile);
-  }
+  if (!options.pickup) await assertRunDirsFree(ensemble, stateDir, options);
+  // Said before the log is made (and, for -d, before the background process would only find the lock taken); the
+  // session takes the lock for good below.
+  const held = await describeHolder(stateDir);
+  if (held !== undefined) throw new LockError(held);
+  if (options.daemon) return daemonize(request, logFile);
 
-  const lock = await Lock.acquire(stateDir);
   const logger = createLogger({ verbose: options.verbose, file: logFile });
   const interrupts = installInterrupts(logger);
-  lock.onLost = (holder) => {
-    logger.error(`the lock of ${stateDir} was taken by ${holder ? `pid ${holder.pid} on ${holder.host}` : 'another process'}: stopping`);
-    interrupts.interrupt();
-  };
-  const executor = createExecutor(request.executor, { shell: options.shell, logger, submitGraceMs: options.submitTimeout * 1000 });
-  const store = await RunStore.open(stateDir, logger);
-  await store.note({ kind: 'start', executor: request.executor, config: ensemble.file, host: os.hostname(), pid: process.pid });
   try {
     logger.info(`model_ensemble: ${path.relative(cwd, ensemble.file)} on ${request.executor}, state in ${path.relative(cwd, stateDir) || '.'}`);
-    const outcome = await runEnsemble(ensemble, plans, {
-      executor,
-      store,
-      logger,
-      shell: options.shell,
-      noChecks: options.noChecks,
-      noSubmission: options.noSubmission,
-      pickup: options.pickup,
-      skips: options.skips,
-      indexes: options.indexes,
-      extraVars: request.extraVars,
-      checkIntervalMs: options.checkTimeout * 1000,
-      pollIntervalMs: options.runningTimeout * 1000,
-      errorIntervalMs: options.errorTimeout * 1000,
-      maxStaggerMs: options.maxStagger * 1000,
-      submitRate: createSubmitRate(options.submitRate, executor.capabilities.remote),
+    const outcome = await startEnsemble({
+      ensemble,
+      plans,
       stateDir,
-      ensembleId: ensembleIdOf(stateDir),
+      executor: request.executor,
+      logger,
+      settings: {
+        shell: options.shell,
+        noChecks: options.noChecks,
+        noSubmission: options.noSubmission,
+        pickup: options.pickup,
+        skips: options.skips,
+        indexes: options.indexes,
+        extraVars: request.extraVars,
+        checkIntervalMs: options.checkTimeout * 1000,
+        pollIntervalMs: options.runningTimeout * 1000,
+        errorIntervalMs: options.errorTimeout * 1000,
+        maxStaggerMs: options.maxStagger * 1000,
+        submitRate: options.submitRate,
+        submitGraceMs: options.submitTimeout * 1000,
+      },
       stop: interrupts.stop,
       abort: interrupts.abort,
     });
@@ -123,9 +109,6 @@ export async function runCommand(request: RunRequest): Promise<number> {
     return exitCodeFor(outcome);
   } finally {
     interrupts.dispose();
-    await executor.close();
-    await store.close();
-    await lock.release();
     await flushLogger(logger);
   }
 }

@@ -2,7 +2,6 @@
 // and reason; `--json` for scripts. Read-only: it reads the journal, never takes the lock.
 import path from 'node:path';
 import { loadEnsemble } from '../../config/load.js';
-import { runId } from '../../engine/context.js';
 import { readLock, LOCK_FILE } from '../../state/lock.js';
 import { resolveStateDir } from '../../state/paths.js';
 import { summarize, type BatchRow, type Layout, type RunRow } from '../../state/queries.js';
@@ -57,7 +56,7 @@ export async function statusCommand(request: StatusRequest): Promise<number> {
   let layout: Layout | undefined;
   try {
     const ensemble = await loadEnsemble(file, { cwd: request.cwd });
-    layout = ensemble.batches.map((batch) => ({ name: batch.name, runs: batch.runs.map((run) => runId(batch, run.idx)) }));
+    layout = ensemble.batches.map((batch) => ({ name: batch.name, runs: batch.runs.map((run) => ({ id: run.id, idx: run.idx })) }));
   } catch (error) {
     request.err(`model_ensemble status: the configuration cannot be read (${(error as Error).message.split('\n')[0] ?? ''}); showing the journal only\n`);
   }

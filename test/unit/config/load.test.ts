@@ -64,7 +64,7 @@ describe('config/load', () => {
     it('refuses a job_file written as a number, at its line', async () => {
       const error = await rejection(loadEnsemble('invalid/bad-type.yaml', { cwd: dir }));
       expect(error.code).to.equal('ERR_CONFIG_INVALID');
-      expect(error.exitCode).to.equal(2);
+      expect(error.exit).to.equal('usage');
       expect(lines(error)).to.deep.equal(['invalid/bad-type.yaml:14:21 batches[0].job_file: expected a string, got 123']);
     });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { TemplateError } from '../../../src/errors.js';
+import { RunDirError, TemplateError } from '../../../src/errors.js';
 import { materializeTree, scanTemplateTree, writeRendered } from '../../../src/template/copy.js';
 
 interface Snapshot {
@@ -148,8 +148,8 @@ describe('run directories copied from a template directory', () => {
     await fs.mkdir(dest);
     await fs.writeFile(path.join(dest, 'keep'), 'mine');
     const error = await materializeTree(await scanTemplateTree(src, { exclude: TEMPLATES }), dest).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(TemplateError);
-    expect((error as TemplateError).code).to.equal('ERR_RUNDIR_EXISTS');
+    expect(error).to.be.instanceOf(RunDirError);
+    expect((error as RunDirError).code).to.equal('ERR_RUNDIR_EXISTS');
     expect(await fs.readdir(dest)).to.deep.equal(['keep']);
   });
 

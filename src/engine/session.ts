@@ -1,0 +1,134 @@
+// The engine's hold on one ensemble's state: the lock, the journal (replayed into the store) and the executor its
+// jobs go to. Commands open a session, act, and close it; only a session's holder writes the journal. When another
+// process holds the lock, `rerun` and `cancel` leave it a request instead (state/requests.ts).
+import os from 'node:os';
+import type { Ensemble } from '../config/types.js';
+import { LockError } from '../errors.js';
+import { createExecutor, readExecutorName, type ExecutorName } from '../executors/registry.js';
+import type { Executor } from '../executors/types.js';
+import { createSilentLogger, type Logger } from '../log.js';
+import { Lock } from '../state/lock.js';
+import { ensembleIdOf } from '../state/paths.js';
+import { writeRequest, type Request } from '../state/requests.js';
+import { RunStore } from '../state/store.js';
+import type { RunState } from '../state/types.js';
+import { CancelRequests } from './cancel-requests.js';
+import { cancelRuns, rerunRuns, type CancelOutcome } from './control.js';
+import { RunMachine } from './run-machine.js';
+
+export interface SessionOptions {
+  readonly stateDir: string;
+  /** Where jobs go; by default the executor of the journal's last start (what `cancel` must reach). */
+  readonly executor?: ExecutorName;
+  readonly logger?: Logger;
+  /** The shell for job files without a `#!` line; default /bin/bash. */
+  readonly shell?: string;
+  /** Milliseconds a just-submitted job may stay unknown to the scheduler (`-st`). */
+  readonly submitGraceMs?: number;
+}
+
+/** An ensemble's state, held: the lock taken, the journal replayed, the executor made. */
+export class Session {
+  /** Aborted when another process takes the lock away: the holder must stop. */
+  readonly lost: AbortSignal;
+
+  private constructor(
+    readonly stateDir: string,
+    readonly store: RunStore,
+    readonly executor: Executor,
+    private readonly lock: Lock,
+    lost: AbortController,
+  ) {
+    this.lost = lost.signal;
+  }
+
+  /** Takes the lock of `stateDir` (LockError naming the holder if another process has it) and opens the journal. */
+  static async open(options: SessionOptions): Promise<Session> {
+    const logger = options.logger ?? createSilentLogger();
+    const lock = await Lock.acquire(options.stateDir);
+    try {
+      const store = await RunStore.open(options.stateDir, logger);
+      const name = options.executor ?? readExecutorName(store.state.executor);
+      const executor = createExecutor(name, {
+        shell: options.shell ?? '/bin/bash',
+        logger,
+        ...(options.submitGraceMs !== undefined ? { submitGraceMs: options.submitGraceMs } : {}),
+      });
+      const lost = new AbortController();
+      lock.onLost = (holder) => {
+        logger.error(`the lock of ${options.stateDir} was taken by ${holder ? `pid ${holder.pid} on ${holder.host}` : 'another process'}: stopping`);
+        lost.abort(new DOMException('lock lost', 'AbortError'));
+      };
+      return new Session(options.stateDir, store, executor, lock, lost);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** A short id of this ensemble, part of every job's tag. */
+  get ensembleId(): string {
+    return ensembleIdOf(this.stateDir);
+  }
+
+  /** Journals the start of a run of the ensemble (which executor its jobs go to, from where). */
+  async noteStart(executor: ExecutorName, configFile: string): Promise<void> {
+    await this.store.note({ kind: 'start', executor, config: configFile, host: os.hostname(), pid: process.pid });
+  }
+
+  /** Releases the executor, the journal and the lock, in that order. */
+  async close(): Promise<void> {
+    try {
+      await this.executor.close();
+      await this.store.close();
+    } finally {
+      await this.lock.release();
+    }
+  }
+}
+
+/** How a control command was carried out: applied to the journal now, or left for the running orchestrator. */
+export interface ControlResult extends CancelOutcome {
+  readonly applied: 'now' | 'requested';
+}
+
+/** Applies `work` in a session of its own, or leaves `request` for the orchestrator that holds the lock. */
+async function applyOrRequest(stateDir: string, request: Request, work: (session: Session) => Promise<CancelOutcome>): Promise<ControlResult> {
+  let session: Session;
+  try {
+    session = await Session.open({ stateDir });
+  } catch (error) {
+    if (!(error instanceof LockError)) throw error;
+    await writeRequest(stateDir, request);
+    return { applied: 'requested', runs: [...request.runs], jobs: [] };
+  }
+  try {
+    return { applied: 'now', ...(await work(session)) };
+  } finally {
+    await session.close();
+  }
+}
+
+/** `rerun`: marks runs `ids`, and every run that ended in one of `states`, to run again on the next start. */
+export async function rerunEnsemble(stateDir: string, ids: readonly string[], states: ReadonlyArray<'failed' | 'cancelled'>): Promise<ControlResult> {
+  return applyOrRequest(stateDir, { action: 'rerun', runs: ids, states }, async (session) => ({
+    runs: await rerunRuns(new RunMachine(session.store), ids, states as readonly RunState[]),
+    jobs: [],
+  }));
+}
+
+/** `cancel`: cancels runs `ids` of `ensemble` (every unfinished run when empty), their jobs included. */
+export async function cancelEnsemble(stateDir: string, ensemble: Ensemble, ids: readonly string[]): Promise<ControlResult> {
+  return applyOrRequest(stateDir, { action: 'cancel', runs: ids }, async (session) =>
+    cancelRuns(
+      {
+        machine: new RunMachine(session.store),
+        executor: session.executor,
+        cancels: new CancelRequests(),
+        active: new Set(),
+        configured: ensemble.batches.flatMap((batch) => batch.runs),
+      },
+      ids,
+    ),
+  );
+}

@@ -1,0 +1,66 @@
+// Running an ensemble from start to end in a session of its own: the lock taken, the start journaled, the batches
+// run, everything released. What the command line and the programmatic API both call.
+import { setMaxListeners } from 'node:events';
+import type { Ensemble } from '../config/types.js';
+import type { ExecutorName } from '../executors/registry.js';
+import type { Logger } from '../log.js';
+import { runEnsemble } from './orchestrator.js';
+import type { BatchPlan } from './plan.js';
+import { createSubmitRate } from './rate.js';
+import { Session } from './session.js';
+import type { EngineOptions, EnsembleOutcome } from './types.js';
+
+/** The choices of one run of an ensemble (the command line's flags). */
+export type RunSettings = Omit<EngineOptions, 'executor' | 'store' | 'logger' | 'submitRate' | 'stateDir' | 'ensembleId' | 'stop' | 'abort'> & {
+  /** Most jobs submitted per second (`--submit-rate`); undefined: the executor's default; 0: no limit. */
+  readonly submitRate: number | undefined;
+  /** Milliseconds a just-submitted job may stay unknown to the scheduler (`-st`). */
+  readonly submitGraceMs: number;
+};
+
+export interface StartOptions {
+  readonly ensemble: Ensemble;
+  readonly plans: readonly BatchPlan[];
+  readonly stateDir: string;
+  readonly executor: ExecutorName;
+  readonly logger: Logger;
+  readonly settings: RunSettings;
+  /** The first stage of an interrupt: start nothing new. */
+  readonly stop: AbortSignal;
+  /** The second stage: stop running steps too. */
+  readonly abort: AbortSignal;
+}
+
+/** Runs the ensemble to its end in a session of its own; throws LockError when another process runs it. */
+export async function startEnsemble(options: StartOptions): Promise<EnsembleOutcome> {
+  const { settings } = options;
+  const session = await Session.open({
+    stateDir: options.stateDir,
+    executor: options.executor,
+    logger: options.logger,
+    shell: settings.shell,
+    submitGraceMs: settings.submitGraceMs,
+  });
+  try {
+    await session.noteStart(options.executor, options.ensemble.file);
+    const { submitRate, submitGraceMs: _grace, ...engine } = settings;
+    const rate = createSubmitRate(submitRate, session.executor.capabilities.remote);
+    // Losing the lock to another process stops this one as a first Ctrl-C would.
+    const stop = AbortSignal.any([options.stop, session.lost]);
+    // Every run in flight listens to it: thousands of listeners are expected, not a leak.
+    setMaxListeners(0, stop);
+    return await runEnsemble(options.ensemble, options.plans, {
+      ...engine,
+      executor: session.executor,
+      store: session.store,
+      logger: options.logger,
+      ...(rate ? { submitRate: rate } : {}),
+      stateDir: options.stateDir,
+      ensembleId: session.ensembleId,
+      stop,
+      abort: options.abort,
+    });
+  } finally {
+    await session.close();
+  }
+}
