@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { prepareArgs } from './argv.js';
 import { checkCommand } from './commands/check.js';
 import { EXIT, installCrashHandlers, reportError } from './exit.js';
-import { readExecutorName } from '../executors/registry.js';
+import { readExecutorName } from '../executors/names.js';
 import { addRunOptions, executorArgument, readRunOptions } from './options.js';
 import { processIo } from './program.js';
 import { VERSION } from './version.js';

@@ -1,7 +1,7 @@
 // The options of the run command (model-ensembler's flags, same names and meanings), shared by
 // `model_ensemble` and `model_ensemble_check`.
 import { Argument, Command, InvalidArgumentError } from 'commander';
-import { EXECUTOR_NAMES } from '../executors/registry.js';
+import { EXECUTOR_NAMES } from '../executors/names.js';
 
 /** The run options after parsing. */
 export interface RunOptions {

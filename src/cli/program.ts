@@ -1,14 +1,13 @@
 // The `model_ensemble` command line: `model_ensemble [options] <configuration> [executor]` runs an ensemble; a first
 // positional naming a sub-command (`schema`, ...) runs that instead. Usage errors exit 2, like bad configuration.
+// Each command's module is loaded when that command runs: `--version`, `--help` and `status` then load only what
+// they use (the template engine, the executors and the logger are most of the package).
 import { Command, InvalidArgumentError } from 'commander';
 import { prepareArgs } from './argv.js';
 import { VERSION } from './version.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { statusCommand } from './commands/status.js';
-import { cancelCommand, rerunCommand, type ControlRequest } from './commands/control.js';
+import type { ControlRequest } from './commands/control.js';
 import { EXIT, reportError } from './exit.js';
-import { readExecutorName } from '../executors/registry.js';
+import { readExecutorName } from '../executors/names.js';
 import { addRunOptions, executorArgument, readRunOptions } from './options.js';
 
 /** Where a command writes; the real streams by default, buffers in tests. */
@@ -66,6 +65,7 @@ function subcommands(io: Io, argv: readonly string[], extraVars: Record<string, 
         .option('--json', 'print JSON for scripts', false)
         .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
         .action(async (config: string, opts: Record<string, unknown>) => {
+          const { statusCommand } = await import('./commands/status.js');
           setCode(await statusCommand({ config, stateDir: opts.stateDir as string | undefined, json: opts.json === true, cwd: io.cwd, out: io.out, err: io.err }));
         }),
     rerun: (command, setCode) =>
@@ -77,6 +77,7 @@ function subcommands(io: Io, argv: readonly string[], extraVars: Record<string, 
         .option('--runs <ids>', 'these runs, e.g. alpha-3,beta-0', parseRunIds, [])
         .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
         .action(async (config: string, opts: Record<string, unknown>) => {
+          const { rerunCommand } = await import('./commands/control.js');
           setCode(await rerunCommand(controlRequest(config, opts, io)));
         }),
     cancel: (command, setCode) =>
@@ -86,16 +87,21 @@ function subcommands(io: Io, argv: readonly string[], extraVars: Record<string, 
         .option('--runs <ids>', 'only these runs, e.g. alpha-3,beta-0', parseRunIds, [])
         .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
         .action(async (config: string, opts: Record<string, unknown>) => {
+          const { cancelCommand } = await import('./commands/control.js');
           setCode(await cancelCommand(controlRequest(config, opts, io)));
         }),
     schema: (command, setCode) =>
       command
         .description('print the JSON Schema of configuration files (for editors)')
-        .action(() => setCode(schemaCommand(io.out))),
+        .action(async () => {
+          const { schemaCommand } = await import('./commands/schema.js');
+          setCode(await schemaCommand(io.out));
+        }),
     run: (command, setCode) =>
       executorArgument(addRunOptions(command.argument('<configuration>', 'the ensemble configuration (YAML)')))
         .description('run an ensemble')
         .action(async (config: string, executor: unknown, opts: Record<string, unknown>) => {
+          const { runCommand } = await import('./commands/run.js');
           setCode(
             await runCommand({
               config,

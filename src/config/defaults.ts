@@ -5,7 +5,7 @@ import type { Problem } from '../errors.js';
 import { isMapping, valueAt } from './plain.js';
 import { formatKeyPath } from './positions.js';
 import type { PathSegment, PositionMap } from './positions.js';
-import { DEFAULT_RETRY_ON, SHARED_KEYS } from './schema.js';
+import { DEFAULT_RETRY_ON, SHARED_KEYS } from './keys.js';
 import type { RawBatch } from './schema.js';
 import type { RetryPolicy } from './types.js';
 

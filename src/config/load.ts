@@ -12,7 +12,7 @@ import { explainSchemaErrors } from './messages.js';
 import { checkBatchFiles, resolveBatchDirs } from './paths.js';
 import { isMapping, toPlain, valueAt } from './plain.js';
 import type { PositionMap } from './positions.js';
-import { validateConfig } from './schema.js';
+import { validateConfig } from './validate.js';
 import type { RawBatch } from './schema.js';
 import { buildTaskSpecs } from './task-specs.js';
 import type { Batch, Ensemble } from './types.js';
@@ -37,7 +37,7 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
   }
   // The validator sees plain numbers and strings; the ensemble keeps the values as read.
   const plain = toPlain(read.value);
-  const errors = validateConfig(plain);
+  const errors = await validateConfig(plain);
   const problems = explainSchemaErrors(errors, { positions: read.positions, document: read.value });
   // Never build an ensemble from data the schema refused, even if no message could be made for it.
   if (errors.length > 0 && problems.length === 0) problems.push({ where: { file: show(absolute) }, message: 'the file does not match the configuration schema' });

@@ -8,8 +8,7 @@ import type { SchemaShape } from './describe.js';
 import { isMapping, valueAt } from './plain.js';
 import { fromPointer } from './positions.js';
 import type { PositionMap } from './positions.js';
-import { BATCH_KEYS } from './schema.js';
-import { TASK_NAMES } from './task-schema.js';
+import { BATCH_KEYS, TASK_NAMES } from './keys.js';
 
 /** What the messages need besides the errors: where values are, and the values as read (floats print as written). */
 export interface MessageContext {

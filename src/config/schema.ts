@@ -1,20 +1,21 @@
-// The configuration's schema, written once: the same TypeBox object is the Ajv validator, the TypeScript type of a
-// validated file, and the JSON Schema editors read (`# yaml-language-server: $schema=...`). It accepts
+// The configuration's schema, written once: the same TypeBox object is the Ajv validator (generated as code at build
+// time, validator-build.ts), the TypeScript type of a validated file, and the JSON Schema editors read
+// (`# yaml-language-server: $schema=...`). It accepts
 // model-ensembler's format unchanged (model_ensembler/model-ensemble.json) and checks more: positive limits, task
 // arguments, template names. Keys that `batch_config` may supply are optional here; defaults.ts checks them per batch.
 import { Type } from '@sinclair/typebox';
 import type { Static, TOptional, TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { DEFAULT_RETRY_ON, RETRY_STATES } from './keys.js';
 import { TASK_LIST } from './task-schema.js';
 
-/** The job end states a retry may name; SLURM's names (executors/types.ts JobState) plus LOST. */
-export const RETRY_STATES = ['TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'FAILED', 'CANCELLED', 'BOOT_FAIL', 'DEADLINE', 'LOST'] as const;
-
-/** The states retried when `retry` names none: the ones where the job was not at fault. */
-export const DEFAULT_RETRY_ON: readonly string[] = ['TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'LOST'];
+/**
+ * Where each task list points: the list is defined once, under `definitions`, so the validator generated from the
+ * schema holds its code once (seven copies made a 1 MB module that cost every start 60 ms to load).
+ */
+const TASKS = Type.Unsafe<unknown[] | null>({ $ref: '#/definitions/task_list' });
 
 // A run directory is `<basedir>/<name>-<idx>`, and the name tags jobs: no path separators, no blanks, not `.`/`..`.
 const NAME = Type.String({
@@ -57,10 +58,10 @@ const SHARED_BATCH_KEYS = {
   nodes: Type.Union([Type.Number(), Type.String()], { description: 'Nodes per job, for the job template.' }),
   ntasks: Type.Number({ description: 'Tasks per job, for the job template.' }),
   length: Type.Union([Type.Number(), Type.String()], { description: 'Job time limit, for the job template.' }),
-  pre_batch: TASK_LIST,
-  pre_run: TASK_LIST,
-  post_run: TASK_LIST,
-  post_batch: TASK_LIST,
+  pre_batch: TASKS,
+  pre_run: TASKS,
+  post_run: TASKS,
+  post_batch: TASKS,
   retry: RETRY,
 };
 
@@ -93,28 +94,25 @@ export const CONFIG_SCHEMA = Type.Object(
         vars: Type.Optional(
           Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'Values every template sees as run.<key>.' }),
         ),
-        pre_process: Type.Optional(TASK_LIST),
-        post_process: Type.Optional(TASK_LIST),
+        pre_process: Type.Optional(TASKS),
+        post_process: Type.Optional(TASKS),
         batch_config: Type.Optional(Type.Union([BATCH_CONFIG, Type.Null()])),
         batches: Type.Array(BATCH, { minItems: 1, expected: 'a list of at least one batch' }),
       },
       { additionalProperties: false, expected: 'a mapping of vars, pre_process, post_process, batch_config and batches' },
     ),
   },
-  { additionalProperties: false, title: 'model_ensemble configuration', expected: 'a mapping with the key "ensemble"' },
+  { additionalProperties: false, title: 'model_ensemble configuration', expected: 'a mapping with the key "ensemble"', definitions: { task_list: TASK_LIST } },
 );
 
 /** A configuration file as written, once it has passed the schema. */
 export type RawConfig = Static<typeof CONFIG_SCHEMA>;
 /** One entry of `batches` as written. */
 export type RawBatch = Static<typeof BATCH>;
-/** The keys a batch may take from batch_config. */
-export const SHARED_KEYS: readonly string[] = Object.keys(SHARED_BATCH_KEYS);
-/** Every key a batch may have. */
-export const BATCH_KEYS: readonly string[] = Object.keys(BATCH.properties);
-
-/** The file `npm run build` writes beside this module: the validator generated as code (validator-build.ts). */
-export const PRECOMPILED_VALIDATOR = 'config-validator.cjs';
+/** The keys a batch may take from batch_config, as the schema has them (keys.ts lists them for readers). */
+export const SCHEMA_SHARED_KEYS: readonly string[] = Object.keys(SHARED_BATCH_KEYS);
+/** Every key a batch may have, as the schema has them. */
+export const SCHEMA_BATCH_KEYS: readonly string[] = Object.keys(BATCH.properties);
 
 /** A fingerprint of the schema: a precompiled validator made from another schema is not used. */
 export function schemaFingerprint(): string {
@@ -128,38 +126,10 @@ export function schemaFingerprint(): string {
 export function compileValidator(options: { source?: boolean } = {}): { ajv: Ajv; validate: ValidateFunction } {
   // The schema inlines the task union ten times (about 1 MB of generated code): skipping Ajv's optimisation passes
   // halves a compile made at run time. The build's compile keeps them (the code it writes is smaller).
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, code: { optimize: options.source === true, source: options.source === true } });
+  // inlineRefs: false keeps a referenced definition one function, called from each place, not a copy in each.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, inlineRefs: false, code: { optimize: options.source === true, source: options.source === true } });
   ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
   return { ajv, validate: ajv.compile(CONFIG_SCHEMA) };
-}
-
-/** The validator compiled at run time, kept: compiling again would cost as much as the first time. */
-let compiled: ValidateFunction | undefined;
-
-/**
- * The validator: the one the build generated as code when it matches this schema, else compiled now. Compiling at
- * run time costs every start about 170 ms and 27 MB of peak memory (most of the peak of a 10,000-run ensemble).
- */
-function loadValidator(): ValidateFunction {
-  const require = createRequire(import.meta.url);
-  try {
-    const file = require.resolve(`./${PRECOMPILED_VALIDATOR}`);
-    const module = require(file) as { validate: ValidateFunction; fingerprint: string };
-    // Not cached: a configuration is validated once, and its megabyte of code need not stay for the whole run.
-    delete require.cache[file];
-    if (module.fingerprint === schemaFingerprint()) return module.validate;
-  } catch (error) {
-    // Not built (the sources run as they are, as in the tests): compile.
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-  }
-  compiled ??= compileValidator().validate;
-  return compiled;
-}
-
-/** Validates plain data (no PyFloat/PyDate) against the schema; returns every error, each with its data. */
-export function validateConfig(data: unknown): ErrorObject[] {
-  const validate = loadValidator();
-  return validate(data) ? [] : [...(validate.errors ?? [])];
 }
 
 /** Copies a schema as plain JSON, without the annotations only our messages read. */

@@ -60,8 +60,8 @@ const TASK_ARGS: Readonly<Record<string, { args: TProperties; description: strin
   },
 };
 
-/** The task names, in the order messages list them. */
-export const TASK_NAMES: readonly string[] = Object.keys(TASK_ARGS);
+/** The task names the schema has, in the order messages list them (keys.ts lists them for readers). */
+export const SCHEMA_TASK_NAMES: readonly string[] = Object.keys(TASK_ARGS);
 
 /** The schema of one task's entry: its name, its arguments and model-ensembler's ignored `value`. */
 function buildTaskSchema(name: string): TObject {
@@ -79,7 +79,7 @@ function buildTaskSchema(name: string): TObject {
 }
 
 /** One task: a union over the task names, told apart by `name`. */
-const TASK = Type.Union(TASK_NAMES.map(buildTaskSchema), { expected: 'a task (a mapping with name and args)' });
+const TASK = Type.Union(SCHEMA_TASK_NAMES.map(buildTaskSchema), { expected: 'a task (a mapping with name and args)' });
 
 /** A list of tasks; an empty YAML value (`pre_run:`) means none. */
 export const TASK_LIST = Type.Union([Type.Array(TASK, { expected: 'a list of tasks' }), Type.Null()]);

@@ -1,11 +1,12 @@
-// Run by `npm run build` after tsc: writes the configuration validator as code beside schema.js
-// (config-validator.cjs), so that no start pays for compiling the schema. The module carries the fingerprint of the
-// schema it was made from; schema.ts uses it only while that still matches.
+// Run by `npm run build` after tsc: writes the configuration validator as code, and the schema as JSON for editors
+// and `model_ensemble schema`, beside validate.js, so that no start pays for the schema's definition or for
+// compiling it. The validator carries the fingerprint of the schema it was made from, which a test checks.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { compileValidator, PRECOMPILED_VALIDATOR, schemaFingerprint } from './schema.js';
+import { buildJsonSchema, compileValidator, schemaFingerprint } from './schema.js';
+import { BUILT_FILES } from './validate.js';
 
 // A CommonJS module whose function is its `default`, as TypeScript sees it from an ES module.
 const standaloneCode = (standaloneModule as unknown as { default: (ajv: unknown, validate: unknown) => string }).default;
@@ -17,11 +18,10 @@ export function buildValidatorSource(): string {
   return `${code}\nmodule.exports.validate = module.exports;\nmodule.exports.fingerprint = ${JSON.stringify(schemaFingerprint())};\n`;
 }
 
-/** Writes the module into `dir` (default: beside this file). */
-export function writeValidator(dir = path.dirname(fileURLToPath(import.meta.url))): string {
-  const file = path.join(dir, PRECOMPILED_VALIDATOR);
-  writeFileSync(file, buildValidatorSource());
-  return file;
+/** Writes the validator module and the JSON Schema into `dir` (default: beside this file). */
+export function writeBuiltFiles(dir = path.dirname(fileURLToPath(import.meta.url))): void {
+  writeFileSync(path.join(dir, BUILT_FILES.validator), buildValidatorSource());
+  writeFileSync(path.join(dir, BUILT_FILES.schema), `${JSON.stringify(buildJsonSchema(), null, 2)}\n`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) writeValidator();
+if (process.argv[1] === fileURLToPath(import.meta.url)) writeBuiltFiles();

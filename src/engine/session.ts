@@ -4,7 +4,8 @@
 import os from 'node:os';
 import type { Ensemble } from '../config/types.js';
 import { LockError } from '../errors.js';
-import { createExecutor, readExecutorName, type ExecutorName } from '../executors/registry.js';
+import { readExecutorName, type ExecutorName } from '../executors/names.js';
+import { createExecutor } from '../executors/registry.js';
 import type { Executor } from '../executors/types.js';
 import { createSilentLogger, type Logger } from '../log.js';
 import { Lock } from '../state/lock.js';

@@ -2,7 +2,7 @@
 // run, everything released. What the command line and the programmatic API both call.
 import { setMaxListeners } from 'node:events';
 import type { Ensemble } from '../config/types.js';
-import type { ExecutorName } from '../executors/registry.js';
+import type { ExecutorName } from '../executors/names.js';
 import type { Logger } from '../log.js';
 import { runEnsemble } from './orchestrator.js';
 import type { BatchPlan } from './plan.js';

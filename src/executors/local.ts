@@ -1,15 +1,18 @@
-// The local executor (alias `dummy`): each job is a process on this machine, running the job wrapper in the run
-// directory. A job's end is an event (the child's exit), reported at once. Jobs run in their own session with
-// their output in a file, so they outlive the orchestrator (Ctrl-C, kill -9); a later process re-attaches to
-// them through the marker and exit-code files the wrapper writes (`adopt`, `find`).
+// The local executor (alias `dummy`): each job is a process on this machine, running the job file with its
+// interpreter in the run directory. A job's end is an event (the child's exit), reported at once. Jobs run in
+// their own session with their output in a file and write their start marker and exit-code file themselves (the
+// process helper sees to it, and outlives a dead orchestrator until its jobs end), so they outlive the orchestrator
+// (Ctrl-C, kill -9) and a later process re-attaches to them through those files (`adopt`, `find`).
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ExecutorError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { killGroup } from '../process.js';
-import { startProcess, StartError, type StartedProcess } from '../spawner.js';
+import { killGroup } from '../process/kill.js';
+import { startProcess } from '../process/starter.js';
+import { StartError, type StartedProcess } from '../process/types.js';
+import { clearJobFiles, jobFiles, parseExitCode, parseShebang, readJobFile, readStartMarker } from './job-files.js';
 import type { Executor, JobId, JobSpec, JobStatus } from './types.js';
-import { jobFiles, parseExitCode, readStartMarker, writeJobWrapper } from './wrapper.js';
 
 export interface LocalExecutorOptions {
   /** Interpreter for job files without a `#!` line; default /bin/bash. */
@@ -22,6 +25,8 @@ export interface LocalExecutorOptions {
 interface LocalJob {
   readonly spec: JobSpec;
   readonly pid: number;
+  /** The process's start time in clock ticks, from its marker: tells it from a later process with its pid. */
+  startTicks: string | undefined;
   status: JobStatus;
   cancelled: boolean;
   /** Started by this process (its exit is an event), rather than adopted after a restart or lost from sight. */
@@ -40,10 +45,15 @@ async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
-/** Whether `pid` is alive and still runs `wrapper` (a pid reused by another program does not count). */
-async function isRunning(pid: number, wrapper: string): Promise<boolean> {
-  const cmdline = await readIfExists(`/proc/${pid}/cmdline`);
-  return cmdline !== undefined && cmdline.split('\0').includes(wrapper);
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined when it is gone. */
+export function readStartTicks(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The status a finished job's exit code means. */
@@ -69,24 +79,30 @@ export class LocalExecutor implements Executor {
 
   async submit(job: JobSpec, signal?: AbortSignal): Promise<JobId> {
     signal?.throwIfAborted();
-    const files = await writeJobWrapper(job, this.shell);
+    const interpreter = parseShebang(await readJobFile(job)) ?? [this.shell];
+    const files = await clearJobFiles(job);
     let started: StartedProcess;
     try {
-      started = await startProcess('/bin/bash', [files.wrapper], { cwd: job.dir, env: job.env, outputFile: files.output, append: false });
+      started = await startProcess(interpreter[0] as string, [...interpreter.slice(1), path.join(job.dir, job.script)], {
+        cwd: job.dir,
+        env: job.env,
+        outputFile: files.output,
+        append: false,
+        job: { marker: files.started, exitCode: files.exitCode, tag: job.tag },
+      });
     } catch (error) {
-      // EAGAIN or EMFILE on a busy node: worth another try.
+      // EAGAIN or EMFILE on a busy node, a missing interpreter.
       if (!(error instanceof StartError)) throw error;
       throw new ExecutorError('ERR_SUBMIT_FAILED', `cannot start a process for ${job.runId}: ${error.message}`, { cause: error });
     }
     const id = String(started.pid);
-    const record: LocalJob = { spec: job, pid: started.pid, status: { state: 'RUNNING' }, cancelled: false, child: true };
+    const record: LocalJob = { spec: job, pid: started.pid, startTicks: undefined, status: { state: 'RUNNING' }, cancelled: false, child: true };
     this.jobs.set(id, record);
     started.exited.then(
-      ({ code, signal }) =>
-        this.settle(
-          id,
-          code !== null ? statusFromExit(code, job) : { state: record.cancelled ? 'CANCELLED' : 'FAILED', reason: `killed by ${String(signal)}` },
-        ),
+      ({ code, signal }) => {
+        if (record.cancelled) this.settle(id, { state: 'CANCELLED', reason: 'cancelled' });
+        else this.settle(id, code !== null ? statusFromExit(code, job) : { state: 'FAILED', reason: `killed by ${String(signal)}` });
+      },
       // Its end can no longer be heard: follow it as an adopted job, through its files and /proc.
       () => {
         record.child = false;
@@ -98,7 +114,7 @@ export class LocalExecutor implements Executor {
   /** Registers a job started by an earlier process, so `poll` can follow it. */
   adopt(id: JobId, job: JobSpec): void {
     if (this.jobs.has(id)) return;
-    this.jobs.set(id, { spec: job, pid: Number(id), status: { state: 'RUNNING' }, cancelled: false, child: false });
+    this.jobs.set(id, { spec: job, pid: Number(id), startTicks: undefined, status: { state: 'RUNNING' }, cancelled: false, child: false });
   }
 
   async poll(ids: readonly JobId[]): Promise<Map<JobId, JobStatus>> {
@@ -115,8 +131,8 @@ export class LocalExecutor implements Executor {
   async cancel(ids: readonly JobId[]): Promise<void> {
     for (const id of ids) {
       const job = this.jobs.get(id);
-      // A job of an earlier process is signalled only while its pid still runs its wrapper (pids are reused).
-      if (!job || (!job.child && !(await isRunning(job.pid, jobFiles(job.spec).wrapper)))) continue;
+      // A job of an earlier process is signalled only while its pid is still that job's process (pids are reused).
+      if (!job || (!job.child && !(await this.isRunning(job)))) continue;
       const pid = job.pid;
       job.cancelled = true;
       killGroup(pid, 'SIGTERM');
@@ -125,7 +141,7 @@ export class LocalExecutor implements Executor {
     }
   }
 
-  /** Finds an attempt started before a crash from the marker its wrapper wrote (this attempt's, by its tag). */
+  /** Finds an attempt started before a crash from the marker it wrote (this attempt's, by its tag). */
   async find(job: JobSpec): Promise<JobId | undefined> {
     const marker = await readStartMarker(job);
     return marker === undefined ? undefined : String(marker.pid);
@@ -141,12 +157,19 @@ export class LocalExecutor implements Executor {
     return Promise.resolve();
   }
 
+  /** Whether an adopted job's process still runs: its pid is alive and started when its marker says. */
+  private async isRunning(job: LocalJob): Promise<boolean> {
+    job.startTicks ??= (await readStartMarker(job.spec))?.startTicks;
+    const ticks = readStartTicks(job.pid);
+    return ticks !== undefined && ticks === job.startTicks;
+  }
+
   /** Settles an adopted job from its exit-code file, or from its process having gone. */
   private async refreshAdopted(id: JobId, job: LocalJob): Promise<void> {
     const files = jobFiles(job.spec);
     const code = parseExitCode((await readIfExists(files.exitCode)) ?? '');
     if (code !== undefined) return this.settle(id, statusFromExit(code, job.spec));
-    if (await isRunning(job.pid, files.wrapper)) return;
+    if (await this.isRunning(job)) return;
     // Gone without an exit code: killed with the machine or by hand. Read the file once more in case the job
     // ended between the two looks.
     const late = parseExitCode((await readIfExists(files.exitCode)) ?? '');

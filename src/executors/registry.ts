@@ -5,16 +5,9 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LocalExecutor } from './local.js';
 import { SlurmExecutor } from './slurm.js';
+import type { ExecutorName } from './names.js';
 import type { Executor } from './types.js';
 
-/** The names the command line accepts. */
-export const EXECUTOR_NAMES = ['slurm', 'dummy', 'local'] as const;
-export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
-
-/** A name as an executor name: `slurm` when it is none (the default). */
-export function readExecutorName(value: unknown): ExecutorName {
-  return (EXECUTOR_NAMES as readonly string[]).includes(String(value)) ? (value as ExecutorName) : 'slurm';
-}
 
 export interface ExecutorSettings {
   readonly shell: string;

@@ -9,7 +9,8 @@ import { describeCommandEnd, type SlurmCommandResult } from './slurm-command.js'
 import { buildEndStatus, buildLostStatus } from './slurm-status.js';
 import { buildOutputName, isAccountingDisabled, parseSacct, parseScontrolJob, parseSlurmState, SACCT_FIELDS, type SacctRow, type ScontrolJob } from './slurm-text.js';
 import { FINAL_JOB_STATES, type JobId, type JobSpec, type JobState, type JobStatus } from './types.js';
-import { extractDirectiveBlock, jobFiles, parseExitCode } from './wrapper.js';
+import { jobFiles, parseExitCode } from './job-files.js';
+import { extractDirectiveBlock } from './wrapper.js';
 
 /** What the executor lends the settling steps. */
 export interface SettleContext {
@@ -97,7 +98,7 @@ async function readAccounting(ctx: SettleContext, ids: readonly JobId[], signal?
       ctx.accounting = false;
       ctx.logger.info(`SLURM accounting is not available (${result.command}: ${result.output.trim()}); ended jobs are settled by their exit-code files and scontrol`);
     } else {
-      ctx.warn('sacct', `accounting query failed: ${result.command} ${describeCommandEnd(result, ctx.timeoutMs)}`);
+      ctx.warn('sacct', `accounting query failed: ${result.command} ${describeCommandEnd(result)}`);
     }
     return new Map();
   }
@@ -113,7 +114,7 @@ async function showJob(ctx: SettleContext, id: JobId, signal?: AbortSignal): Pro
   const result = await ctx.run('scontrol', ['show', 'job', id], signal);
   if (!result.ok) {
     // "Invalid job id specified" is the expected answer for a job the controller has forgotten.
-    if (!/invalid job id/i.test(result.output)) ctx.warn('scontrol', `job query failed: ${result.command} ${describeCommandEnd(result, ctx.timeoutMs)}`);
+    if (!/invalid job id/i.test(result.output)) ctx.warn('scontrol', `job query failed: ${result.command} ${describeCommandEnd(result)}`);
     return undefined;
   }
   ctx.recover('scontrol');

@@ -10,7 +10,8 @@ import { settleEndedJobs, type EndedJob, type SettleContext } from './slurm-sett
 import { buildLiveStatus } from './slurm-status.js';
 import { buildSbatchArgs, isPermanentSbatchFailure, parseJobId, parseSlurmState, parseSqueue, SQUEUE_FORMAT, type SqueueRow } from './slurm-text.js';
 import { FINAL_JOB_STATES, type Executor, type JobId, type JobSpec, type JobStatus } from './types.js';
-import { readStartMarker, writeJobWrapper } from './wrapper.js';
+import { readStartMarker } from './job-files.js';
+import { writeJobWrapper } from './wrapper.js';
 
 export interface SlurmExecutorOptions {
   /** Where diagnostics go; default: nowhere. */
@@ -92,7 +93,7 @@ export class SlurmExecutor implements Executor {
       }
       const permanent = !result.timedOut && result.exitCode !== 0 && isPermanentSbatchFailure(result.exitCode, result.output);
       const what = `sbatch for run ${job.runId} (attempt ${job.attempt}) ${result.ok ? 'printed no job id' : 'failed'}`;
-      const message = this.warn('sbatch', `${what}: ${result.command} ${describeCommandEnd(result, this.timeoutMs)}`);
+      const message = this.warn('sbatch', `${what}: ${result.command} ${describeCommandEnd(result)}`);
       if (permanent) throw new ExecutorError('ERR_SLURM_SUBMIT_REJECTED', message);
       // A timed-out or failed sbatch may have reached the controller: look for the job before anything else.
       const found = await this.lookAfterFailure(job, failures, signal);
@@ -147,7 +148,7 @@ export class SlurmExecutor implements Executor {
     if (ids.length === 0) return;
     const result = await this.run('scancel', [...ids], signal);
     if (!result.ok) {
-      const message = this.warn('scancel', `cancelling ${ids.length} job(s) failed: ${result.command} ${describeCommandEnd(result, this.timeoutMs)}`);
+      const message = this.warn('scancel', `cancelling ${ids.length} job(s) failed: ${result.command} ${describeCommandEnd(result)}`);
       throw new ExecutorError('ERR_SLURM_CANCEL', message);
     }
     this.recover('scancel');
@@ -204,7 +205,7 @@ export class SlurmExecutor implements Executor {
   private async readQueue(signal?: AbortSignal): Promise<Map<string, SqueueRow>> {
     const result = await this.run('squeue', ['--me', '-h', '-t', 'all', '-o', SQUEUE_FORMAT], signal);
     if (!result.ok) {
-      const message = this.warn('squeue', `job status query failed: ${result.command} ${describeCommandEnd(result, this.timeoutMs)}`);
+      const message = this.warn('squeue', `job status query failed: ${result.command} ${describeCommandEnd(result)}`);
       throw new ExecutorError('ERR_SLURM_QUERY', message);
     }
     this.recover('squeue');

@@ -1,7 +1,7 @@
 // `check`: run a command until it exits 0, trying again every check interval; `fail: true` fails at once instead.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskError } from '../errors.js';
-import { succeeded } from '../process.js';
+import { succeeded } from '../process/run.js';
 import { boolArg } from './args.js';
 import { describeFailure, runUserCommand } from './command.js';
 import type { Task } from './types.js';

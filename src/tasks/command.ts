@@ -2,7 +2,7 @@
 // model-ensembler users know (`log: true` writes `execute_command.HHMMSS.ffffff.log` in the working directory).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { describeEnd, runShell, type CommandResult } from '../process.js';
+import { describeEnd, runShell, type CommandResult } from '../process/run.js';
 import { boolArg, numberArg, stringArg } from './args.js';
 import type { TaskContext } from './types.js';
 

@@ -1,6 +1,6 @@
 // `execute`: run a command; a non-zero exit fails the run (or the batch, for batch-level tasks).
 import { TaskError } from '../errors.js';
-import { succeeded } from '../process.js';
+import { succeeded } from '../process/run.js';
 import { describeFailure, runUserCommand } from './command.js';
 import type { Task } from './types.js';
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { TaskError } from '../errors.js';
+import { describeEnd, runCommand, succeeded } from '../process/run.js';
 import { DEFAULT_TASK_TIMEOUT_S } from './command.js';
 import { numberArg, stringArg, stringListArg } from './args.js';
 import type { Task } from './types.js';
@@ -33,19 +34,11 @@ export const moveTask: Task = {
     await fs.mkdir(path.dirname(target), { recursive: true });
     const rsyncArgs = buildRsyncArgs(stringListArg(args.include), stringListArg(args.exclude), target);
     ctx.logger.info(`move: rsync ${rsyncArgs.join(' ')}`);
-    // Loaded here: most ensembles never move, and loading execa costs every start tens of milliseconds.
-    const { execa } = await import('execa');
-    const result = await execa('rsync', rsyncArgs, {
-      cwd,
-      reject: false,
-      all: true,
-      cancelSignal: signal,
-      timeout: (numberArg(args.timeout) ?? DEFAULT_TASK_TIMEOUT_S) * 1000,
-    });
+    const timeoutMs = (numberArg(args.timeout) ?? DEFAULT_TASK_TIMEOUT_S) * 1000;
+    const result = await runCommand('rsync', rsyncArgs, { cwd, capture: true, timeoutMs, signal });
     signal.throwIfAborted();
-    if (result.failed) {
-      const why = result.timedOut ? 'timed out' : `exit ${String(result.exitCode)}`;
-      throw new TaskError('ERR_TASK_FAILED', `move: rsync into ${target} failed (${why}): ${String(result.all).trim()}`);
+    if (!succeeded(result)) {
+      throw new TaskError('ERR_TASK_FAILED', `move: rsync into ${target} failed (${describeEnd(result, timeoutMs)}): ${result.output.trim()}`);
     }
   },
 };

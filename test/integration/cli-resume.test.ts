@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -30,7 +31,7 @@ ${runs.map((r) => `        - ${r}`).join('\n')}
 `,
     'tpl/job.sh.j2': `#!/bin/bash
 echo "attempt {{ run.attempt }}" >> starts.txt
-{% if run.hold | default(false) %}while [ ! -f ../../go ]; do sleep 0.05; done{% endif %}
+{% if run.hold | default(false) %}for i in $(seq 600); do [ -f ../../go ] && break; sleep 0.05; done{% endif %}
 {% if run.attempt == 1 %}exit {{ run.code | default(0) }}{% endif %}
 `,
   };
@@ -78,6 +79,21 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).to.deep.equal(['attempt 1']);
   });
 
+  it('settles a local job that ended while no orchestrator ran from the exit code written for it', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, ensemble('', ['{value: 0, hold: true, code: 3}']));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000, 'the job to start');
+    first.child.kill('SIGKILL');
+    await first.done;
+    await fs.writeFile(path.join(dir, 'go'), '');
+    await waitFor(async () => (await fs.readFile(path.join(dir, 'runs/alpha-0/.model_ensemble/exit-1'), 'utf8').catch(() => '')) === '3\n', 20_000, 'the exit code');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code).to.equal(1);
+    expect(again.stdout).to.contain('alpha-0 failed: exit 3');
+    expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
+  });
+
   it('on Ctrl-C exits 130 leaving jobs running; the next start follows them to their end', async () => {
     const dir = await tmp.make();
     await writeFiles(dir, ensemble('', ['{value: 0, hold: true}']));
@@ -111,14 +127,18 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
   });
 
-  it('calls a job LOST when its process died with the orchestrator, and the retry policy redoes it', async () => {
+  it('calls a job LOST when it died with the machine (no exit code), and the retry policy redoes it', async () => {
     const dir = await tmp.make();
     await writeFiles(dir, ensemble('      retry: {max: 1, on: [LOST]}\n', ['{value: 0, hold: true}']));
     const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
     await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000, 'the job to start');
     const started = await fs.readFile(path.join(dir, 'runs/alpha-0/.model_ensemble/started-1'), 'utf8');
+    // As a crash of the machine would: the orchestrator, the process helper (the job's parent) and the job all die.
+    const job = Number(started.split(' ')[1]);
+    const helper = Number(readFileSync(`/proc/${job}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
     first.child.kill('SIGKILL');
-    process.kill(-Number(started.split(' ')[1]), 'SIGKILL');
+    process.kill(helper, 'SIGKILL');
+    process.kill(-job, 'SIGKILL');
     await first.done;
     await fs.writeFile(path.join(dir, 'go'), '');
     const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { ExecutorError } from '../../src/errors.js';
 import { SlurmExecutor, type SlurmExecutorOptions } from '../../src/executors/slurm.js';
 import type { JobId, JobSpec } from '../../src/executors/types.js';
-import { attemptFiles } from '../../src/executors/wrapper.js';
+import { attemptFiles } from '../../src/executors/job-files.js';
+import { writeJobWrapper } from '../../src/executors/wrapper.js';
 import { cancelJobs, findJobsByTag, skipWithoutSlurm, waitForFinal, writeJob } from '../helpers/slurm-cluster.js';
 import { captureLogger } from '../helpers/slurm-log.js';
 import { makeSlurmPath, type SlurmPath } from '../helpers/slurm-path.js';
@@ -185,9 +186,8 @@ describe('SLURM executor under injected faults', function () {
     expect(await restarted.find(job)).to.equal(id);
     // The same attempt number in a later cycle of a repeated batch carries another tag: this marker is not its job's.
     expect(await restarted.find({ ...job, tag: job.tag.replace(':c0:', ':c1:') })).to.equal(undefined);
-    // A wrapper written after the marker means a later submission whose job has not started: the marker is stale.
-    const later = new Date(Date.now() + 5000);
-    await fs.utimes(files.wrapper, later, later);
+    // A later submission of this attempt clears what the earlier one left: its marker no longer names a job.
+    await writeJobWrapper(job, '/bin/bash');
     expect(await restarted.find(job)).to.equal(undefined);
   });
 

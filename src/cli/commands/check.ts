@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT } from '../exit.js';
 import type { RunOptions } from '../options.js';
 import { runCommand } from './run.js';
-import type { ExecutorName } from '../../executors/registry.js';
+import type { ExecutorName } from '../../executors/names.js';
 
 /** The shipped sanity ensemble. */
 export const SANITY_DIR = fileURLToPath(new URL('../../../templates/sanity/', import.meta.url));

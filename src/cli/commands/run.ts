@@ -1,6 +1,5 @@
 // `model_ensemble <configuration> [executor]`: validate everything, then run the ensemble. Nothing is written
 // (not even logs/) until the configuration, the templates and the run directories have passed their checks.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadEnsemble } from '../../config/load.js';
@@ -10,8 +9,10 @@ import { assertRunDirsFree } from '../../engine/preflight.js';
 import { startEnsemble } from '../../engine/start.js';
 import type { EnsembleOutcome } from '../../engine/types.js';
 import { LockError } from '../../errors.js';
-import { assertExecutorAvailable, type ExecutorName } from '../../executors/registry.js';
+import type { ExecutorName } from '../../executors/names.js';
+import { assertExecutorAvailable } from '../../executors/registry.js';
 import { createLogger, flushLogger } from '../../log.js';
+import { startProcess } from '../../process/starter.js';
 import { describeHolder } from '../../state/lock.js';
 import { resolveStateDir } from '../../state/paths.js';
 import { EXIT } from '../exit.js';
@@ -40,19 +41,16 @@ export function exitCodeFor(outcome: EnsembleOutcome): number {
   return failed ? EXIT.failed : EXIT.ok;
 }
 
-/** Starts this same command in the background (without -d) and returns at once. */
-function daemonize(request: RunRequest, logFile: string): number {
+/** Starts this same command in the background (without -d), in a session of its own, and returns at once. */
+async function daemonize(request: RunRequest, logFile: string): Promise<number> {
   const argv = request.argv.filter((word) => word !== '-d' && word !== '--daemon');
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const out = fs.openSync(`${logFile.replace(/\.log$/, '')}.daemon.out`, 'a');
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...argv], {
+  const child = await startProcess(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...argv], {
     cwd: request.cwd,
-    detached: true,
-    stdio: ['ignore', out, out],
+    outputFile: `${logFile.replace(/\.log$/, '')}.daemon.out`,
+    append: true,
   });
-  child.unref();
-  fs.closeSync(out);
-  (request.out ?? ((t) => process.stdout.write(t)))(`running in the background as pid ${String(child.pid)}; log: ${path.relative(request.cwd, logFile)}\n`);
+  (request.out ?? ((t) => process.stdout.write(t)))(`running in the background as pid ${child.pid}; log: ${path.relative(request.cwd, logFile)}\n`);
   return EXIT.ok;
 }
 
@@ -75,7 +73,7 @@ export async function runCommand(request: RunRequest): Promise<number> {
   // session takes the lock for good below.
   const held = await describeHolder(stateDir);
   if (held !== undefined) throw new LockError(held);
-  if (options.daemon) return daemonize(request, logFile);
+  if (options.daemon) return await daemonize(request, logFile);
 
   const logger = createLogger({ verbose: options.verbose, file: logFile });
   const interrupts = installInterrupts(logger);

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
 import { toPlain } from '../../../src/config/plain.js';
-import { buildJsonSchema, validateConfig } from '../../../src/config/schema.js';
+import { BATCH_KEYS, SHARED_KEYS, TASK_NAMES } from '../../../src/config/keys.js';
+import { buildJsonSchema, SCHEMA_BATCH_KEYS, SCHEMA_SHARED_KEYS } from '../../../src/config/schema.js';
+import { SCHEMA_TASK_NAMES } from '../../../src/config/task-schema.js';
+import { validateConfig } from '../../../src/config/validate.js';
 import { parseYaml11 } from '../../../src/config/yaml11.js';
 import { FIXTURES } from './fixtures.js';
 
@@ -20,19 +23,19 @@ describe('config/schema', () => {
     expect(JSON.stringify(schema)).to.not.include('"expected"');
   });
 
-  it('gives editors a schema that accepts and refuses what the loader does', () => {
+  it('gives editors a schema that accepts and refuses what the loader does', async () => {
     // A plain draft-07 validator, as an editor would use, without our keyword.
     const editor = new Ajv({ allErrors: true, strict: false }).compile(buildJsonSchema());
     for (const name of ['multi-batch.yaml', 'single-batch.yaml', 'sequential.yaml', 'sanity.yml']) {
       expect(editor(example(name)), name).to.equal(true);
-      expect(validateConfig(example(name)), name).to.deep.equal([]);
+      expect(await validateConfig(example(name)), name).to.deep.equal([]);
     }
     for (const name of ['invalid/bad-type.yaml', 'invalid/shared-name-basedir.yaml', 'invalid/truncated.yaml']) {
       expect(editor(example(name)), name).to.equal(false);
     }
   });
 
-  it('accepts every task with its arguments, and model-ensembler\'s value key', () => {
+  it('accepts every task with its arguments, and model-ensembler\'s value key', async () => {
     const tasks = [
       { name: 'check', args: { cmd: 'test -f x', cwd: '.', log: true, fail: false, shell: '/bin/sh', timeout: 5 } },
       { name: 'execute', args: { cmd: 'true', log: 'run.log' }, value: 1 },
@@ -44,11 +47,17 @@ describe('config/schema', () => {
       { name: 'remove' },
     ];
     const config = { ensemble: { pre_process: tasks, batches: [{ name: 'a', basedir: '.' }] } };
-    expect(validateConfig(config)).to.deep.equal([]);
+    expect(await validateConfig(config)).to.deep.equal([]);
   });
 
-  it('requires a name and a basedir in every batch, which batch_config cannot give', () => {
-    const errors = validateConfig({ ensemble: { batch_config: { maxruns: 1 }, batches: [{}] } });
+  it('requires a name and a basedir in every batch, which batch_config cannot give', async () => {
+    const errors = await validateConfig({ ensemble: { batch_config: { maxruns: 1 }, batches: [{}] } });
     expect(errors.map((e) => e.params.missingProperty).sort()).to.deep.equal(['basedir', 'name']);
+  });
+
+  it('names in keys.ts the batch keys, shared keys and task names the schema has', () => {
+    expect(BATCH_KEYS).to.deep.equal(SCHEMA_BATCH_KEYS);
+    expect(SHARED_KEYS).to.deep.equal(SCHEMA_SHARED_KEYS);
+    expect(TASK_NAMES).to.deep.equal(SCHEMA_TASK_NAMES);
   });
 });

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { compileValidator, PRECOMPILED_VALIDATOR, schemaFingerprint } from '../../../src/config/schema.js';
+import { buildJsonSchema, compileValidator, schemaFingerprint } from '../../../src/config/schema.js';
+import { BUILT_FILES } from '../../../src/config/validate.js';
 import { buildValidatorSource } from '../../../src/config/validator-build.js';
 import { ROOT } from '../../helpers/cli.js';
 
@@ -41,8 +42,15 @@ describe('the configuration validator generated as code', () => {
     }
   });
 
-  it('is written by the build beside schema.js, made from the schema as it is now', () => {
-    const built = require(path.join(ROOT, 'dist', 'config', PRECOMPILED_VALIDATOR)) as { fingerprint: string };
+  it('is written by the build beside validate.js, with the JSON Schema, both made from the schema as it is now', async () => {
+    const built = require(path.join(ROOT, 'dist', 'config', BUILT_FILES.validator)) as { fingerprint: string };
     expect(built.fingerprint).to.equal(schemaFingerprint());
+    const schema = JSON.parse(await fs.readFile(path.join(ROOT, 'dist', 'config', BUILT_FILES.schema), 'utf8')) as unknown;
+    expect(schema).to.deep.equal(buildJsonSchema());
+  });
+
+  it('holds the code of the task lists once, so that loading it stays cheap', async () => {
+    const size = (await fs.stat(path.join(ROOT, 'dist', 'config', BUILT_FILES.validator))).size;
+    expect(size).to.be.below(400_000);
   });
 });

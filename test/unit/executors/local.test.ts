@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LocalExecutor } from '../../../src/executors/local.js';
 import type { JobSpec, JobStatus } from '../../../src/executors/types.js';
-import { attemptFiles, writeJobWrapper } from '../../../src/executors/wrapper.js';
+import { attemptFiles, clearJobFiles } from '../../../src/executors/job-files.js';
 import { tempDirs, waitFor } from '../../helpers/tmp.js';
 
 async function jobIn(dir: string, body: string, attempt = 1): Promise<JobSpec> {
@@ -78,7 +78,7 @@ describe('local executor', () => {
   it('follows a job started by an earlier process until its exit-code file appears', async () => {
     const dir = await tmp.make();
     const first = new LocalExecutor();
-    const spec = await jobIn(dir, 'while [ ! -f go ]; do sleep 0.02; done; exit 4');
+    const spec = await jobIn(dir, 'for i in $(seq 500); do [ -f go ] && break; sleep 0.02; done; exit 4');
     const id = await first.submit(spec);
     await waitFor(async () => (await fs.stat(attemptFiles(dir, 1).started).catch(() => undefined)) !== undefined, 5000, 'the start marker');
     const later = new LocalExecutor();
@@ -102,8 +102,8 @@ describe('local executor', () => {
   it('calls an adopted job LOST when its process is gone without an exit code', async () => {
     const dir = await tmp.make();
     const spec = await jobIn(dir, 'true');
-    const files = await writeJobWrapper(spec, '/bin/bash');
-    await fs.writeFile(files.started, 'host 999999 \n');
+    const files = await clearJobFiles(spec);
+    await fs.writeFile(files.started, `host 999999 - 12345\n${spec.tag}\n`);
     const executor = new LocalExecutor();
     const id = await executor.find(spec);
     expect(id).to.equal('999999');

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { ProcessStarter, StartError, type StartedProcess } from '../../src/spawner.js';
-import { rejectionOf } from '../helpers/rejection.js';
-import { tempDirs, waitFor } from '../helpers/tmp.js';
+import { ProcessStarter } from '../../../src/process/starter.js';
+import { StartError, type StartedProcess } from '../../../src/process/types.js';
+import { rejectionOf } from '../../helpers/rejection.js';
+import { tempDirs, waitFor } from '../../helpers/tmp.js';
 
 /** Whether a process is still alive (a zombie waiting for its parent to reap it is not). */
 function alive(pid: number): boolean {
@@ -81,12 +83,36 @@ for (const method of ['helper', 'fork'] as const) {
       const texts = await Promise.all(children.map((_, i) => fs.readFile(path.join(dir, `o${i}`), 'utf8')));
       expect(texts).to.deep.equal(Array.from({ length: 300 }, (_, i) => `${i}\n`));
     });
+
+    it('writes a job\'s start marker before its program runs, and its exit code when it ends', async () => {
+      const dir = await tmp.make();
+      const job = { marker: path.join(dir, 'started'), exitCode: path.join(dir, 'exit'), tag: 'ens:r-0:c1:a1' };
+      const child = await starter.start('/bin/bash', ['-c', 'cat started > seen; exit 5'], { cwd: dir, outputFile: path.join(dir, 'out'), append: false, job });
+      await child.exited;
+      const marker = await fs.readFile(job.marker, 'utf8');
+      expect(await fs.readFile(path.join(dir, 'seen'), 'utf8'), 'the marker is there when the job starts').to.equal(marker);
+      const [fields, tag] = marker.split('\n');
+      const [host, pid, scheduler, ticks] = (fields ?? '').split(' ');
+      expect([host, pid, scheduler, tag]).to.deep.equal([os.hostname(), String(child.pid), '-', 'ens:r-0:c1:a1']);
+      expect(ticks).to.match(/^\d+$/);
+      expect(await fs.readFile(job.exitCode, 'utf8')).to.equal('5\n');
+    });
+
   });
 }
 
 describe('the process helper', () => {
   const tmp = tempDirs();
   after(() => tmp.cleanup());
+
+  it('writes the exit code of a job killed by a signal as a shell reports it', async () => {
+    const dir = await tmp.make();
+    const job = { marker: path.join(dir, 'started'), exitCode: path.join(dir, 'exit'), tag: 't' };
+    const child = await new ProcessStarter('perl').start('/bin/bash', ['-c', 'sleep 30'], { cwd: dir, outputFile: path.join(dir, 'out'), append: false, job });
+    process.kill(-child.pid, 'SIGKILL');
+    await child.exited.catch(() => undefined);
+    await waitFor(async () => (await fs.readFile(job.exitCode, 'utf8').catch(() => '')) === '137\n', 5000, 'the exit code');
+  });
 
   it('falls back to forking when perl cannot be run', async () => {
     const dir = await tmp.make();
@@ -118,11 +144,33 @@ describe('the process helper', () => {
     expect(starter.method).to.equal('helper');
   });
 
+  it('stays after the orchestrator goes until its jobs have ended, writing their exit codes', async () => {
+    const dir = await tmp.make();
+    const job = { marker: path.join(dir, 'started'), exitCode: path.join(dir, 'exit'), tag: 't' };
+    const script = `
+      import { ProcessStarter } from ${JSON.stringify(path.resolve('src/process/starter.ts'))};
+      const starter = new ProcessStarter('perl');
+      const child = await starter.start('/bin/bash', ['-c', 'for i in $(seq 500); do [ -f go ] && break; sleep 0.02; done; exit 3'], { cwd: ${JSON.stringify(dir)}, outputFile: ${JSON.stringify(path.join(dir, 'out'))}, append: false, job: ${JSON.stringify(job)} });
+      console.log(starter.helperPid, child.pid);
+      setInterval(() => undefined, 1000);
+    `;
+    const { spawn } = await import('node:child_process');
+    const orchestrator = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => orchestrator.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    const [helper] = line.trim().split(' ').map(Number) as [number, number];
+    orchestrator.kill('SIGKILL');
+    await new Promise((resolve) => orchestrator.once('exit', resolve));
+    expect(alive(helper), 'the helper waits for its job').to.equal(true);
+    await fs.writeFile(path.join(dir, 'go'), '');
+    await waitFor(async () => (await fs.readFile(job.exitCode, 'utf8').catch(() => '')) === '3\n', 5000, 'the exit code');
+    await waitFor(() => !alive(helper), 5000, 'the helper to leave');
+  });
+
   it('leaves when the orchestrator goes, and its processes run on', async () => {
     const dir = await tmp.make();
     // An orchestrator of its own, killed with -9 while its process sleeps.
     const script = `
-      import { ProcessStarter } from ${JSON.stringify(path.resolve('src/spawner.ts'))};
+      import { ProcessStarter } from ${JSON.stringify(path.resolve('src/process/starter.ts'))};
       const starter = new ProcessStarter('perl');
       const child = await starter.start('/bin/bash', ['-c', 'sleep 1; echo done'], { cwd: ${JSON.stringify(dir)}, outputFile: ${JSON.stringify(path.join(dir, 'out'))}, append: false });
       console.log(starter.helperPid, child.pid);
