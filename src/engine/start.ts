@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
 import type { Ensemble } from '../config/types.js';
 import type { ExecutorName } from '../executors/names.js';
 import type { Logger } from '../log.js';
+import type { RunEntry, RunRecord } from '../state/types.js';
 import { runEnsemble } from './orchestrator.js';
 import type { BatchPlan } from './plan.js';
 import { createSubmitRate } from './rate.js';
@@ -29,6 +30,8 @@ export interface StartOptions {
   readonly stop: AbortSignal;
   /** The second stage: stop running steps too. */
   readonly abort: AbortSignal;
+  /** Told every run state change, after it is journaled. */
+  readonly onRunState?: ((record: RunRecord, entry: RunEntry) => void) | undefined;
 }
 
 /** Runs the ensemble to its end in a session of its own; throws LockError when another process runs it. */
@@ -41,14 +44,16 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
     shell: settings.shell,
     submitGraceMs: settings.submitGraceMs,
   });
+  if (options.onRunState) session.store.on('run:state', options.onRunState);
   try {
     await session.noteStart(options.executor, options.ensemble.file);
     const { submitRate, submitGraceMs: _grace, ...engine } = settings;
     const rate = createSubmitRate(submitRate, session.executor.capabilities.remote);
     // Losing the lock to another process stops this one as a first Ctrl-C would.
     const stop = AbortSignal.any([options.stop, session.lost]);
-    // Every run in flight listens to it: thousands of listeners are expected, not a leak.
-    setMaxListeners(0, stop);
+    const abort = AbortSignal.any([options.abort]);
+    // Every run in flight listens to them: thousands of listeners are expected, not a leak.
+    setMaxListeners(0, stop, abort);
     return await runEnsemble(options.ensemble, options.plans, {
       ...engine,
       executor: session.executor,
@@ -58,7 +63,7 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
       stateDir: options.stateDir,
       ensembleId: session.ensembleId,
       stop,
-      abort: options.abort,
+      abort,
     });
   } finally {
     await session.close();

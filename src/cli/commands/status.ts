@@ -1,12 +1,8 @@
 // `model_ensemble status <configuration>`: per batch, the runs by state; per run, its state, job, attempts, times
 // and reason; `--json` for scripts. Read-only: it reads the journal, never takes the lock.
 import path from 'node:path';
-import { loadEnsemble } from '../../config/load.js';
-import { readLock, LOCK_FILE } from '../../state/lock.js';
-import { resolveStateDir } from '../../state/paths.js';
-import { summarize, type BatchRow, type Layout, type RunRow } from '../../state/queries.js';
-import { readJournal, replayEntries } from '../../state/replay.js';
-import { JOURNAL_FILE } from '../../state/store.js';
+import { readStatus } from '../../engine/status.js';
+import type { BatchRow, RunRow } from '../../state/queries.js';
 import { EXIT } from '../exit.js';
 
 export interface StatusRequest {
@@ -51,27 +47,20 @@ function formatBatch(batch: BatchRow): string {
 
 /** Prints the status; resolves with the exit code. */
 export async function statusCommand(request: StatusRequest): Promise<number> {
-  const file = path.resolve(request.cwd, request.config);
-  const stateDir = resolveStateDir(request.cwd, file, request.stateDir);
-  let layout: Layout | undefined;
-  try {
-    const ensemble = await loadEnsemble(file, { cwd: request.cwd });
-    layout = ensemble.batches.map((batch) => ({ name: batch.name, runs: batch.runs.map((run) => ({ id: run.id, idx: run.idx })) }));
-  } catch (error) {
-    request.err(`model_ensemble status: the configuration cannot be read (${(error as Error).message.split('\n')[0] ?? ''}); showing the journal only\n`);
+  const report = await readStatus(request.config, { cwd: request.cwd, stateDir: request.stateDir });
+  if (report.configProblem !== undefined) {
+    request.err(`model_ensemble status: the configuration cannot be read (${report.configProblem}); showing the journal only\n`);
   }
-  const contents = await readJournal(path.join(stateDir, JOURNAL_FILE));
-  const state = replayEntries(contents.entries);
-  const batches = summarize(state, layout);
-  const holder = await readLock(path.join(stateDir, LOCK_FILE));
   if (request.json) {
-    request.out(`${JSON.stringify({ stateDir, executor: state.executor ?? null, runningBy: holder ?? null, batches }, null, 2)}\n`);
+    const { stateDir, executor, runningBy, batches } = report;
+    request.out(`${JSON.stringify({ stateDir, executor, runningBy, batches }, null, 2)}\n`);
     return EXIT.ok;
   }
+  const holder = report.runningBy;
   const running = holder ? `running now: pid ${holder.pid} on ${holder.host} since ${shortTime(holder.since)}` : 'not running';
-  const where = path.relative(request.cwd, stateDir) || '.';
-  request.out(`ensemble ${path.basename(file)} (${running}; state in ${where})\n\n`);
-  request.out(batches.map(formatBatch).join('\n'));
-  if (contents.entries.length === 0) request.out('\nno run has started yet\n');
+  const where = path.relative(request.cwd, report.stateDir) || '.';
+  request.out(`ensemble ${path.basename(report.file)} (${running}; state in ${where})\n\n`);
+  request.out(report.batches.map(formatBatch).join('\n'));
+  if (!report.started) request.out('\nno run has started yet\n');
   return EXIT.ok;
 }
