@@ -53,7 +53,7 @@ export class LocalPair {
     const rel = (p: string): string => path.relative(this.root, p);
     const env = `FLOOR_TEMPLATE=${rel(this.template)} FLOOR_BASE=<dir> FLOOR_PRE='${PRE_RUN}' FLOOR_POST='${POST_RUN}'`;
     return [
-      `model_ensemble ensemble.yml dummy   # in ${rel(this.work)}/passes/<n>-tool; node --import bench/self-usage.mjs dist/cli/main.js`,
+      `model_ensemble ensemble.yml dummy   # in ${rel(this.work)}/passes/<n>-tool; node --import bench/self-usage.mjs dist/bin/model_ensemble.js`,
       `seq 0 ${this.runs - 1} | ${env} xargs -P${WIDTH} -n1 bash bench/floor/local-run.sh`,
       `seq 0 ${this.runs - 1} | ${env} parallel --will-cite -j${WIDTH} bash bench/floor/local-run.sh {}`,
     ];

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only local,slurm,scale,templates] [--reps N] [--work DIR] [--no-build]`: builds the
+// `npm run bench [-- --quick] [--only local,slurm,scale,templates,start] [--reps N] [--work DIR] [--no-build]`: builds the
 // package, runs every scenario, prints a table and writes bench/RESULTS.md. `--quick` runs each scenario at a small
 // size once, judges no target and writes bench/work/RESULTS.quick.md instead: it proves the benchmark still runs.
 // `--work` puts the generated files elsewhere than bench/work/, on another filesystem (creating a file costs 10 µs
@@ -13,6 +13,7 @@ import { removePasses } from './fixture.js';
 import { formatScenario, writeResults } from './report.js';
 import { runScale } from './scale.js';
 import { runSchedulerLoad } from './slurm.js';
+import { runStart } from './start.js';
 import { runTemplates } from './templates.js';
 import type { BenchOptions, ScenarioResult } from './types.js';
 
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResul
   slurm: runSchedulerLoad,
   scale: runScale,
   templates: runTemplates,
+  start: runStart,
 };
 
 interface Args {
@@ -52,13 +54,10 @@ function parseArgs(argv: readonly string[]): Args {
   return { quick, only, reps, work, build };
 }
 
-/** Builds dist/ from the sources, so the figures are those of the code as it is. */
+/** Builds dist/ from the sources (`npm run build`), so the figures are those of the code as it is. */
 function build(root: string): void {
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  // As `npm run build`: the configuration validator generated as code.
-  const validator = result.status === 0 ? spawnSync(process.execPath, ['dist/config/validator-build.js'], { cwd: root, stdio: 'inherit' }) : result;
-  if (validator.status !== 0) throw new Error('the build failed (npm run build)');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the build failed (npm run build)');
 }
 
 async function main(): Promise<number> {

@@ -60,7 +60,7 @@ export async function measure(file: string, args: readonly string[], options: Me
 /** The arguments that run the built model_ensemble with the self-usage hook loaded. */
 export function toolArgs(root: string, args: readonly string[]): string[] {
   const hook = pathToFileURL(path.join(root, 'bench', 'self-usage.mjs')).href;
-  return ['--import', hook, path.join(root, 'dist', 'cli', 'main.js'), ...args];
+  return ['--import', hook, path.join(root, 'dist', 'bin', 'model_ensemble.js'), ...args];
 }
 
 /** Throws with the end of the log when a measured command failed: a scenario that cannot run is an error. */

@@ -8,7 +8,7 @@ import { EXIT, installCrashHandlers, reportError } from './exit.js';
 import { readExecutorName } from '../executors/names.js';
 import { addRunOptions, executorArgument, readRunOptions } from './options.js';
 import { processIo } from './program.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../package.js';
 
 /** Parses `argv` and runs the sanity check; resolves with the exit code. */
 export async function checkMain(argv: readonly string[]): Promise<number> {

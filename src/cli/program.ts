@@ -4,7 +4,7 @@
 // they use (the template engine, the executors and the logger are most of the package).
 import { Command, InvalidArgumentError } from 'commander';
 import { prepareArgs } from './argv.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../package.js';
 import type { ControlRequest } from './commands/control.js';
 import { EXIT, reportError } from './exit.js';
 import { readExecutorName } from '../executors/names.js';

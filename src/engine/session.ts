@@ -9,7 +9,7 @@ import { createExecutor } from '../executors/registry.js';
 import type { Executor } from '../executors/types.js';
 import { createSilentLogger, type Logger } from '../log.js';
 import { Lock } from '../state/lock.js';
-import { ensembleIdOf } from '../state/paths.js';
+import { ensembleIdOf } from '../state/ensemble-id.js';
 import { writeRequest, type Request } from '../state/requests.js';
 import { RunStore } from '../state/store.js';
 import type { RunState } from '../state/types.js';

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = {
-  model_ensemble: path.join(ROOT, 'dist/cli/main.js'),
-  model_ensemble_check: path.join(ROOT, 'dist/cli/check-main.js'),
+  model_ensemble: path.join(ROOT, 'dist/bin/model_ensemble.js'),
+  model_ensemble_check: path.join(ROOT, 'dist/bin/model_ensemble_check.js'),
 };
 
 /** How a command ended. */

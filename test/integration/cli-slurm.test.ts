@@ -21,7 +21,7 @@ function jobsOfRun(ensembleId: string, runId: string): string[] {
 
 /** The ensemble id of the state directory of `dir` (it is in every job's tag). */
 async function ensembleIdIn(dir: string): Promise<string> {
-  const { ensembleIdOf } = await import('../../src/state/paths.js');
+  const { ensembleIdOf } = await import('../../src/state/ensemble-id.js');
   return ensembleIdOf(path.join(await fs.realpath(dir), '.model_ensemble', 'c'));
 }
 

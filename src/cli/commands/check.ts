@@ -2,14 +2,14 @@
 // fresh folder, from any directory, then checks what it left on disk and prints PASS or FAIL.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../package.js';
 import { EXIT } from '../exit.js';
 import type { RunOptions } from '../options.js';
 import { runCommand } from './run.js';
 import type { ExecutorName } from '../../executors/names.js';
 
 /** The shipped sanity ensemble. */
-export const SANITY_DIR = fileURLToPath(new URL('../../../templates/sanity/', import.meta.url));
+export const SANITY_DIR = path.join(PACKAGE_ROOT, 'templates', 'sanity');
 
 export interface CheckRequest {
   readonly executor: ExecutorName;
