@@ -74,20 +74,51 @@ function resolveField(name: string, args: readonly unknown[], kwargs: Record<str
   return value;
 }
 
+// The end of the replacement field that opens at `start` (nested fields in its format spec included), or -1.
+function fieldEnd(template: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < template.length; i++) {
+    const char = template.charAt(i);
+    if (char === '{') depth++;
+    else if (char === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function formatWith(template: string, args: readonly unknown[], kwargs: Record<string, unknown>, auto: () => number): string {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const char = template.charAt(i);
+    const next = template.charAt(i + 1);
+    if ((char === '{' && next === '{') || (char === '}' && next === '}')) {
+      out += char;
+      i++;
+      continue;
+    }
+    if (char === '}') throw typeFault("Single '}' encountered in format string");
+    if (char !== '{') {
+      out += char;
+      continue;
+    }
+    const end = fieldEnd(template, i);
+    if (end < 0) throw typeFault("Single '{' encountered in format string");
+    const field = template.slice(i + 1, end);
+    i = end;
+    const match = /^([^!:]*)(?:!([rsa]))?(?::(.*))?$/s.exec(field);
+    if (!match) throw typeFault(`invalid format field '{${field}}'`);
+    const [, name = '', conversion, rawSpec = ''] = match;
+    let value = resolveField(name, args, kwargs, auto);
+    // A spec may hold fields of its own: '{:>{width}}'.
+    const spec = rawSpec.includes('{') ? formatWith(rawSpec, args, kwargs, auto) : rawSpec;
+    if (conversion === 'r' || conversion === 'a') value = pyRepr(value);
+    else if (conversion === 's') value = pyStr(value);
+    out += formatSpec(value, spec);
+  }
+  return out;
+}
+
 /** Python's `template.format(*args, **kwargs)`. */
 export function formatBraces(template: string, args: readonly unknown[], kwargs: Record<string, unknown>): string {
   let next = 0;
-  const auto = () => next++;
-  return template.replace(/\{\{|\}\}|\{([^{}]*)\}|[{}]/g, (whole, field: string | undefined) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    if (field === undefined) throw typeFault(`single '${whole}' encountered in format string`);
-    const match = /^([^!:]*)(?:!([rsa]))?(?::(.*))?$/s.exec(field);
-    if (!match) throw typeFault(`invalid format field '{${field}}'`);
-    const [, name = '', conversion, spec = ''] = match;
-    let value = resolveField(name, args, kwargs, auto);
-    if (conversion === 'r' || conversion === 'a') value = pyRepr(value);
-    else if (conversion === 's') value = pyStr(value);
-    return formatSpec(value, spec);
-  });
+  return formatWith(template, args, kwargs, () => next++);
 }
