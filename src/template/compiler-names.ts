@@ -10,8 +10,11 @@ export interface KnownNames {
   readonly tests: ReadonlySet<string>;
 }
 
-// Statements that start a scope of their own, where Jinja2 checks names again even inside an if.
-const SCOPES = new Set(['PyFor', 'Macro', 'Caller', 'PyWith', 'Capture', 'PyAutoescape']);
+// Statements whose parts run in a scope of their own, where Jinja2 checks names again even inside an if: every
+// field but those listed here, which are evaluated in the enclosing scope (a loop's iterable, a with's values).
+const SCOPES: Record<string, readonly string[]> = {
+  PyFor: ['arr'], PyWith: ['values'], Macro: [], Caller: [], Capture: [], PyAutoescape: ['value'],
+};
 
 function fail(message: string, at: AstNode): never {
   throw Object.assign(new Error(message), { lineno: at.lineno + 1, colno: at.colno + 1 });
@@ -33,8 +36,11 @@ function visit(item: unknown, known: KnownNames, soft: boolean): void {
     const name = String(right.typename === 'FunCall' ? child(right, 'name')['value'] : right['value']);
     if (!known.tests.has(name)) fail(`no test named '${name}'`, right);
   }
-  const inside = at.typename === 'If' || at.typename === 'InlineIf' ? true : SCOPES.has(at.typename) ? false : soft;
-  for (const field of at.fields) visit(at[field], known, inside);
+  const conditional = at.typename === 'If' || at.typename === 'InlineIf';
+  const outer = SCOPES[at.typename];
+  for (const field of at.fields) {
+    visit(at[field], known, conditional || (outer ? outer.includes(field) && soft : soft));
+  }
 }
 
 /** Throws a syntax error (with a 1-based line) for the first unknown filter or test Jinja2 would refuse. */

@@ -1,6 +1,7 @@
 // Jinja2's text filters that wrap and size things: `wordwrap` (Python's textwrap, each existing line wrapped on its
 // own) and `filesizeformat` (`12.3 kB`, `1.0 MiB`).
 import { PyFloat } from '../config/values.js';
+import { typeFault } from './fault.js';
 import { formatFixed } from './python-format.js';
 import { callStrMethod } from './python-str-methods.js';
 import { pyStr } from './python.js';
@@ -59,6 +60,7 @@ function wrap(text: string, width: number, breakLongWords: boolean, breakOnHyphe
 /** `s|wordwrap(width, break_long_words, wrapstring, break_on_hyphens)`. */
 export function wordwrap(s: unknown, width: unknown = 79, breakLongWords: unknown = true, wrapstring: unknown = null,
   breakOnHyphens: unknown = true): string {
+  if (typeof s !== 'string' && !(s instanceof String)) throw typeFault(`wordwrap: expected a string, got ${pyStr(s)}`);
   const glue = wrapstring === null || wrapstring === undefined ? '\n' : pyStr(wrapstring);
   const paragraphs = callStrMethod('splitlines', pyStr(s)) as string[];
   return paragraphs.map((line) => wrap(line, Number(width), breakLongWords !== false, breakOnHyphens !== false).join(glue)).join(glue);

@@ -4,14 +4,14 @@
 import { PyFloat } from '../config/values.js';
 import { typeFault } from './fault.js';
 import { escapeHtml, striptags, urlencode, xmlattr } from './filters-html.js';
-import { attr, attribute, batch, dictsort, first, last, length, reverse, slice, sort, sortBy, toList } from './filters-sequence.js';
+import { attr, attribute, batch, dictsort, first, last, length, length as sequenceLength, reverse, slice, sort, sortBy, toList } from './filters-sequence.js';
 import { filesizeformat, wordwrap } from './filters-text.js';
 import { formatPercent, roundHalfEven } from './python-format.js';
 import { toJson } from './python-json.js';
 import { bindKeywords, callStrMethod, splitKeywords } from './python-methods.js';
 import { pyAdd, pyBool, pyCompare, pyEq } from './python-ops.js';
 import { pformat } from './python-pprint.js';
-import { makeTuple } from './python-types.js';
+import { isTuple, makeTuple } from './python-types.js';
 import { isPyFloat, pyRepr, pyStr } from './python.js';
 import { baseRuntime } from './nunjucks-internals.js';
 
@@ -82,7 +82,8 @@ function round(value: unknown, precision: unknown = 0, method: unknown = 'common
   }
   if (method !== 'ceil' && method !== 'floor') throw typeFault('method must be common, ceil or floor');
   const scale = 10 ** digits;
-  return new PyFloat(Math[method](Number(value) * scale) / scale);
+  // Python's math.floor and ceil give an int, which has no negative zero.
+  return new PyFloat((Math[method](Number(value) * scale) + 0) / scale);
 }
 
 // Jinja2's min/max: strings compared without case unless asked; the item itself is returned.
@@ -113,17 +114,25 @@ function choose(keep: boolean, byAttribute: boolean): Filter {
 }
 
 function indent(s: unknown, width: unknown = 4, first: unknown = false, blank: unknown = false): string {
+  requireText(s, 'indent');
   const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));
   const lines = callStrMethod('splitlines', `${pyStr(s)}\n`) as string[];
   const body = lines.map((line, i) => (i === 0 || (!line && !pyBool(blank)) ? line : pad + line)).join('\n');
   return pyBool(first) ? pad + body : body;
 }
 
+/** Refuses a non-string where Jinja2's filter calls str methods on its value directly. */
+export function requireText(value: unknown, filter: string): void {
+  if (typeof value !== 'string' && !(value instanceof String)) throw typeFault(`${filter}: expected a string, got ${pyStr(value)}`);
+}
+
 function truncate(s: unknown, length: unknown = 255, killwords: unknown = false, end: unknown = '...', leeway: unknown = 5) {
-  const text = pyStr(s);
   const size = Number(length);
+  // A value short enough comes back as it is, whatever its type, as in Jinja2.
+  if (sequenceLength(s) <= size + Number(leeway ?? 5)) return s;
+  requireText(s, 'truncate');
+  const text = pyStr(s);
   const tail = pyStr(end);
-  if (text.length <= size + Number(leeway ?? 5)) return text;
   if (pyBool(killwords)) return text.slice(0, size - tail.length) + tail;
   const cut = text.slice(0, size - tail.length);
   const space = cut.lastIndexOf(' ');
@@ -155,6 +164,10 @@ function groupby(value: unknown, attr: unknown, fallback: unknown = null, caseSe
 function uniqueKey(value: unknown, caseSensitive: boolean): string {
   if (typeof value === 'string') return `s:${caseSensitive ? value : value.toLowerCase()}`;
   if (typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat) return `n:${Number(value)}`;
+  if (Array.isArray(value) && !isTuple(value)) throw typeFault("unhashable type: 'list'");
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    throw typeFault("unhashable type: 'dict'");
+  }
   return `r:${pyRepr(value)}`;
 }
 

@@ -84,7 +84,7 @@ class PyTokenizer extends Tokenizer {
         this.in_code = false;
         const text = match[0];
         if (text.endsWith('}}')) return make(lexer.TOKEN_VARIABLE_END, text, text.length);
-        return make(lexer.TOKEN_BLOCK_END, text.startsWith('+') ? '%}' : text, text.length);
+        return make(lexer.TOKEN_BLOCK_END, text, text.length);
       }
     }
     const at = (pattern: RegExp): RegExpExecArray | null => {

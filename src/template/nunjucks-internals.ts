@@ -38,7 +38,7 @@ export interface ParserBase {
   parseUntilBlocks(...names: string[]): AstNode;
   parseStatement(): AstNode | null;
   parseFilterName(): AstNode;
-  parseFilterArgs(node: AstNode): AstNode[];
+  parseFilterArgs(node?: AstNode): AstNode[];
   parseNot(): AstNode;
   expect(type: string): Token;
   fail(message: string, lineno?: number, colno?: number): never;

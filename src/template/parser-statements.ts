@@ -32,6 +32,10 @@ class PyParser extends PyExpressionParser {
         return this.parsePrint();
       case 'block':
         return this.parseBlockTag();
+      case 'raw':
+        return this.parseRawBlock();
+      case 'if':
+        return this.parseCondition();
       default:
         return super.parseStatement();
     }
@@ -85,6 +89,27 @@ class PyParser extends PyExpressionParser {
     return new PyFor(tag.lineno, tag.colno, target, iterable, body, otherwise, test, recursive);
   }
 
+  // `{% if %}` with `elif` and `else`; the test is no conditional expression (`{% if a if b else c %}` is an error).
+  private parseCondition(): AstNode {
+    const tag = this.nextToken();
+    const cond = this.parseTuple({ condexpr: false });
+    this.advanceAfterBlockEnd(tag.value);
+    const statement = new (node('If'))(tag.lineno, tag.colno, cond, this.parseUntilBlocks('elif', 'else', 'endif'), null);
+    const next = this.peekToken();
+    if (next?.value === 'elif') {
+      statement['else_'] = this.parseCondition();
+    } else if (next?.value === 'else') {
+      this.advanceAfterBlockEnd();
+      statement['else_'] = this.parseUntilBlocks('endif');
+      this.advanceAfterBlockEnd();
+    } else if (next?.value === 'endif') {
+      this.advanceAfterBlockEnd();
+    } else {
+      this.fail('expected elif, else or endif, got the end of the template', tag.lineno, tag.colno);
+    }
+    return statement;
+  }
+
   private parseAssignment(): AstNode {
     const tag = this.nextToken();
     const target = this.parseTarget([], true);
@@ -97,7 +122,7 @@ class PyParser extends PyExpressionParser {
     const filters: [AstNode, AstNode[]][] = [];
     while (this.skip(lexer.TOKEN_PIPE)) {
       const name = this.parseFilterName();
-      filters.push([name, this.parseFilterArgs(name)]);
+      filters.push([name, this.parseFilterArgs()]);
     }
     this.advanceAfterBlockEnd('set');
     let value: AstNode = new (node('Capture'))(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
@@ -159,6 +184,26 @@ class PyParser extends PyExpressionParser {
     }
     this.advanceAfterBlockEnd('print');
     return new (node('Output'))(tag.lineno, tag.colno, items);
+  }
+
+  // `{% raw %}...{% endraw %}` with Jinja2's whitespace control on either tag (nunjucks knows only the plain tags).
+  private parseRawBlock(): AstNode {
+    const tag = this.nextToken();
+    const open = this.advanceAfterBlockEnd('raw');
+    // Jinja2's raw tag takes `-%}` but not `+%}`.
+    if (open.value.startsWith('+')) this.fail("unexpected '+%}' after raw", open.lineno, open.colno);
+    const tokens = (this as unknown as { tokens: { str: string; index: number; forwardN(n: number): void } }).tokens;
+    const end = /\{%([-+]?)\s*endraw\s*([-+]?)%\}/g;
+    end.lastIndex = tokens.index;
+    const match = end.exec(tokens.str);
+    if (!match) this.fail('missing endraw tag', tag.lineno, tag.colno);
+    let text = tokens.str.slice(tokens.index, match.index);
+    if (open.value.startsWith('-')) text = text.replace(/^\s+/, '');
+    if (match[1] === '-') text = text.replace(/\s+$/, '');
+    tokens.forwardN(match.index + match[0].length - tokens.index);
+    const self = this as unknown as { dropLeadingWhitespace: boolean };
+    self.dropLeadingWhitespace = match[2] === '-';
+    return new (node('Output'))(tag.lineno, tag.colno, [new (node('TemplateData'))(tag.lineno, tag.colno, text)]);
   }
 
   // `scoped` and `required` are accepted; a block already sees the names around it in our renderer.

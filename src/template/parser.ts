@@ -223,6 +223,11 @@ export class PyExpressionParser extends (Parser as new (tokens: unknown) => Pars
     }
   }
 
+  // A filter's arguments are its parenthesised signature only: `x | f(1).y` is a syntax error, as in Jinja2.
+  override parseFilterArgs(): AstNode[] {
+    return this.peekToken()?.type === lexer.TOKEN_LEFT_PAREN ? (this.parseSignature()['children'] as AstNode[]) : [];
+  }
+
   // Jinja2 reads tests where it reads filters, binding as tightly (`1 + 1 is odd` tests the 1).
   override parseFilter(target: AstNode): AstNode {
     let result = target;
@@ -241,6 +246,8 @@ export class PyExpressionParser extends (Parser as new (tokens: unknown) => Pars
     const name = this.nextToken();
     const test = new (node('Symbol'))(name.lineno, name.colno, name.type === lexer.TOKEN_NONE ? 'none' : name.value);
     const next = this.peekToken();
+    // `x is a is b` (a test right after a test name) is refused, as in Jinja2.
+    if (next?.type === lexer.TOKEN_SYMBOL && next.value === 'is') this.fail('You cannot chain multiple tests with is', next.lineno, next.colno);
     let right = test;
     if (next?.type === lexer.TOKEN_LEFT_PAREN) {
       right = new (node('FunCall'))(name.lineno, name.colno, test, this.parseSignature());

@@ -45,11 +45,13 @@ export class PyTimedelta {
   }
 }
 
+const isLeap = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
 // Days since 0001-01-01, that day being 1 (Python's toordinal), in the proleptic Gregorian calendar.
 function toOrdinal(year: number, month: number, day: number): number {
   const y = year - 1;
   const before = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334][month - 1]!;
-  const leap = month > 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0;
+  const leap = month > 2 && isLeap(year) ? 1 : 0;
   return y * 365 + Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400) + before + leap + day;
 }
 
@@ -113,10 +115,10 @@ function replace(d: PyDate, ...raw: unknown[]): PyDate {
   const values = bindKeywords(raw, d.hasTime ? REPLACE_FIELDS : REPLACE_FIELDS.slice(0, 3));
   const [year = d.year, month = d.month, day = d.day, hour = d.hour, minute = d.minute, second = d.second,
     microsecond = d.microsecond] = values.map((value) => (value === undefined ? undefined : Number(value)));
-  const check = new Date(Date.UTC(2000, month - 1, day));
-  if (month < 1 || month > 12 || day < 1 || check.getUTCDate() !== day || fromOrdinal(toOrdinal(year, month, day)).day !== day) {
-    throw typeFault('day is out of range for month');
-  }
+  if (!Number.isInteger(year) || year < 1 || year > 9999) throw typeFault(`year ${year} is out of range`);
+  if (!(month >= 1 && month <= 12)) throw typeFault('month must be in 1..12');
+  const monthDays = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+  if (!(day >= 1 && day <= monthDays)) throw typeFault('day is out of range for month');
   const time = d.hasTime ? { hour, minute, second, microsecond, offsetMinutes: d.offsetMinutes } : undefined;
   return new PyDate({ year, month, day, time });
 }

@@ -119,6 +119,8 @@ const macroInfo = (value: unknown) => (isMacro(value) ? value.pyMacro : undefine
 
 // Methods that read keyword arguments themselves.
 const TAKES_KEYWORDS = new Set(['update', '_replace']);
+// The same for dates: `replace(year=2021)` (a str's replace has parameters of its own).
+const DATE_TAKES_KEYWORDS = new Set(['replace']);
 
 function method(table: Readonly<Record<string, Method>>, name: string, self: unknown): unknown {
   const fn = Object.hasOwn(table, name) ? table[name] : undefined;
@@ -176,6 +178,7 @@ function memberOf(obj: object | string | number | boolean, key: unknown): unknow
     if (DATE_FIELDS.has(name) || (obj.hasTime && TIME_FIELDS.has(name))) return obj[name as 'year'];
     if (name === 'tzinfo' && obj.hasTime) return obj.offsetMinutes === undefined ? null : undefined;
     if (name === 'date' && !obj.hasTime) return undefined;
+    if (DATE_TAKES_KEYWORDS.has(name)) return (...raw: unknown[]) => DATE_METHODS[name]!(obj, ...raw);
     return method(DATE_METHODS as Record<string, Method>, name, obj);
   }
   if (obj instanceof PyFloat) {

@@ -201,7 +201,9 @@ function numeric(op: string, left: unknown, right: unknown): [number, number, bo
 
 // A result keeps Python's type: a float stays a float even when it is integral (`2.0`).
 function result(value: number, float: boolean): number | PyFloat {
-  return float && Number.isInteger(value) ? new PyFloat(value) : value;
+  // Python ints have no negative zero (`0 * -1` and `-0` are 0).
+  if (!float) return value + 0;
+  return Number.isInteger(value) ? new PyFloat(value) : value;
 }
 
 /** Python's `+`: numbers, or two strings, or two lists. */

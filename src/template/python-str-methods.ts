@@ -3,7 +3,7 @@
 // Python's definitions (str.isspace, title case), which differ from JavaScript's `\s` and toUpperCase here and there.
 import { typeFault } from './fault.js';
 import { formatBraces } from './python-str-format.js';
-import { PyBytes, makeTuple } from './python-types.js';
+import { PyBytes, isTuple, makeTuple } from './python-types.js';
 import { titleChar } from './python-titlecase.js';
 import { NON_PRINTABLE, pyStr } from './python.js';
 
@@ -104,7 +104,14 @@ function find(s: string, sub: unknown, start: unknown, end: unknown, fromRight: 
   return i < 0 ? -1 : i + offset;
 }
 
-const affixes = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value)]);
+// startswith/endswith take a str or a tuple of str, as in Python.
+function affixes(value: unknown, method: string): string[] {
+  const items = isTuple(value) ? [...value] : [value];
+  if (!items.every((item) => typeof item === 'string' || item instanceof String)) {
+    throw typeFault(`${method} first arg must be str or a tuple of str`);
+  }
+  return items.map(String);
+}
 
 function titleCase(s: string): string {
   let previousCased = false;
@@ -208,8 +215,8 @@ const STR_METHODS: Record<string, Method> = {
     const glue = String(old) === '' ? '' : String(old);
     return parts.reduce((out, part, i) => (i === 0 ? part : out + (i <= n ? String(replacement) : glue) + part), '');
   },
-  startswith: (s, prefix, start, end) => affixes(prefix).some((p) => window(s, start, end)[0].startsWith(p)),
-  endswith: (s, suffix, start, end) => affixes(suffix).some((p) => window(s, start, end)[0].endsWith(p)),
+  startswith: (s, prefix, start, end) => affixes(prefix, 'startswith').some((p) => window(s, start, end)[0].startsWith(p)),
+  endswith: (s, suffix, start, end) => affixes(suffix, 'endswith').some((p) => window(s, start, end)[0].endsWith(p)),
   removeprefix: (s, p) => (s.startsWith(String(p)) ? s.slice(String(p).length) : s),
   removesuffix: (s, p) => (String(p) && s.endsWith(String(p)) ? s.slice(0, -String(p).length) : s),
   find: (s, sub, start, end) => find(s, sub, start, end, false),
