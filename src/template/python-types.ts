@@ -11,9 +11,16 @@ export class PyTuple extends Array<unknown> {
   }
 }
 
-/** Makes a tuple of the items (the array itself becomes the tuple). */
-export function makeTuple(items: unknown[]): PyTuple {
-  return Object.setPrototypeOf(items, PyTuple.prototype) as PyTuple;
+// Instances are made with `new` and filled, never by changing an array's prototype, which would slow every later
+// access to it.
+function fill<T extends unknown[]>(target: T, items: readonly unknown[]): T {
+  for (const item of items) target.push(item);
+  return target;
+}
+
+/** Makes a tuple of the items. */
+export function makeTuple(items: readonly unknown[]): PyTuple {
+  return fill(new PyTuple(), items);
 }
 
 /** A Python range: its items, with start, stop and step for printing and slicing. */
@@ -24,21 +31,18 @@ export class PyRange extends Array<unknown> {
 
   /** range(start, stop, step) as Python makes it; `range(10**9)` would not fit, and no template needs it. */
   static make(start: number, stop: number, step: number): PyRange {
-    const items: number[] = [];
-    if (step > 0) for (let i = start; i < stop; i += step) items.push(i);
-    else for (let i = start; i > stop; i += step) items.push(i);
-    const range = Object.setPrototypeOf(items, PyRange.prototype) as PyRange;
-    Object.defineProperties(range, {
-      start: { value: start },
-      stop: { value: stop },
-      step: { value: step },
-    });
+    const range = new PyRange();
+    if (step > 0) for (let i = start; i < stop; i += step) range.push(i);
+    else for (let i = start; i > stop; i += step) range.push(i);
+    range.start = start;
+    range.stop = stop;
+    range.step = step;
     return range;
   }
 
-  declare readonly start: number;
-  declare readonly stop: number;
-  declare readonly step: number;
+  start = 0;
+  stop = 0;
+  step = 1;
 }
 
 /** What `dict.keys()`, `values()` and `items()` give: their items, printed as `dict_keys([...])` and the like. */
@@ -49,12 +53,12 @@ export class PyDictView extends Array<unknown> {
 
   /** Makes a view of one kind over the items. */
   static make(kind: 'keys' | 'values' | 'items', items: unknown[]): PyDictView {
-    const view = Object.setPrototypeOf(items, PyDictView.prototype) as PyDictView;
-    Object.defineProperty(view, 'kind', { value: kind });
+    const view = fill(new PyDictView(), items);
+    view.kind = kind;
     return view;
   }
 
-  declare readonly kind: 'keys' | 'values' | 'items';
+  kind: 'keys' | 'values' | 'items' = 'keys';
 }
 
 /** A named tuple, as model-ensembler passes a run's values (`Run(id='b-1', idx=1, ...)`). */
@@ -65,13 +69,14 @@ export class PyNamedTuple extends Array<unknown> {
 
   /** Makes a named tuple of type `typeName` with the given fields and values. */
   static make(typeName: string, fields: readonly string[], values: unknown[]): PyNamedTuple {
-    const record = Object.setPrototypeOf(values, PyNamedTuple.prototype) as PyNamedTuple;
-    Object.defineProperties(record, { typeName: { value: typeName }, fields: { value: fields } });
+    const record = fill(new PyNamedTuple(), values);
+    record.typeName = typeName;
+    record.fields = fields;
     return record;
   }
 
-  declare readonly typeName: string;
-  declare readonly fields: readonly string[];
+  typeName = '';
+  fields: readonly string[] = [];
 
   /** The value of a field, or undefined when there is no such field. */
   field(name: string): unknown {
