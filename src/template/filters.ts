@@ -11,7 +11,7 @@ import { toJson } from './python-json.js';
 import { bindKeywords, callStrMethod, splitKeywords } from './python-methods.js';
 import { pyAdd, pyBool, pyCompare, pyEq } from './python-ops.js';
 import { pformat } from './python-pprint.js';
-import { isTuple, makeTuple } from './python-types.js';
+import { isList, makeTuple } from './python-types.js';
 import { isPyFloat, pyRepr, pyStr } from './python.js';
 import { baseRuntime } from './nunjucks-internals.js';
 
@@ -164,7 +164,7 @@ function groupby(value: unknown, attr: unknown, fallback: unknown = null, caseSe
 function uniqueKey(value: unknown, caseSensitive: boolean): string {
   if (typeof value === 'string') return `s:${caseSensitive ? value : value.toLowerCase()}`;
   if (typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat) return `n:${Number(value)}`;
-  if (Array.isArray(value) && !isTuple(value)) throw typeFault("unhashable type: 'list'");
+  if (isList(value)) throw typeFault("unhashable type: 'list'");
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     throw typeFault("unhashable type: 'dict'");
   }
