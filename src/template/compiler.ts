@@ -1,9 +1,13 @@
 // Our compile step: nunjucks' code generator, subclassed where Jinja2's Python semantics differ. The generated code
 // calls our runtime (runtime.ts) for printing, operators, truth tests, attribute lookup and loops, so these choices
 // stay with our templates and nunjucks' global state is never touched.
-import { OWN_NODES, PyBool, PyCode, PyIter, child, children, findAll, node } from './ast.js';
+import { OWN_NODES, PyBool, child, children, findAll } from './ast.js';
+import { compilePyFor, compilePyWith } from './compiler-loops.js';
+import { checkNames, type KnownNames } from './compiler-names.js';
+import { startScope, type CompileFrame } from './compiler-scope.js';
+import { compileCaller, compileMacro, compilePyAutoescape, compilePyInclude, compilePySet } from './compiler-statements.js';
 import { Compiler, transform, type AstNode, type CompilerBase } from './nunjucks-internals.js';
-import { parseTemplate } from './parser.js';
+import { parseTemplate } from './parser-statements.js';
 import { quoteString } from './python.js';
 
 /** The name under which compiled code finds our runtime (see loader.ts). */
@@ -36,26 +40,21 @@ const COMPARE_OPS: Record<string, string> = { '===': '==', '!==': '!=' };
 
 const BINARY_OPS: Record<string, string> = {
   Add: 'pyAdd', Sub: 'pySub', Mul: 'pyMul', Div: 'pyDiv', FloorDiv: 'pyFloorDiv', Mod: 'pyMod', Pow: 'pyPow',
-  Concat: 'pyConcat', In: 'pyIn',
+  Concat: 'pyConcat',
 };
-
-// Whether a loop body reads `loop.<name>`, so the binding is only made where it is used.
-function usesLoopAttribute(body: AstNode, name: string): boolean {
-  return findAll(body, 'LookupVal').some((lookup) => {
-    const target = child(lookup, 'target');
-    return target.typename === 'Symbol' && target['value'] === 'loop' && child(lookup, 'val')['value'] === name;
-  });
-}
 
 /** The code generator with Python's operators, truth, printing, lookup and iteration. */
 class PyCompiler extends (Compiler as new (templateName: string, throwOnUndefined: boolean) => CompilerBase) {
+  /** Whether outputs are HTML-escaped here (inside `{% autoescape true %}`). */
+  autoescape = false;
+
   override assertType(target: AstNode, ...types: unknown[]): void {
     if (OWN_NODES.some((type) => target instanceof type)) return;
     super.assertType(target, ...types);
   }
 
   // Runtime errors report the line of the statement or output being evaluated.
-  private emitPosition(at: AstNode): void {
+  emitPosition(at: AstNode): void {
     this._emitLine(`lineno = ${at.lineno}; colno = ${at.colno};`);
   }
 
@@ -86,7 +85,7 @@ class PyCompiler extends (Compiler as new (templateName: string, throwOnUndefine
       }
       const kind = item.typename === 'Symbol' || item.typename === 'LookupVal' ? 'variable' : 'value';
       const message = JSON.stringify(`undefined ${kind} "${describeExpression(item)}"`);
-      this._emit(`${this.buffer} += runtime.pyOutput((lineno = ${item.lineno}, colno = ${item.colno}, `);
+      this._emit(`${this.buffer} += runtime.${this.autoescape ? 'pyOutputEscaped' : 'pyOutput'}((lineno = ${item.lineno}, colno = ${item.colno}, `);
       this._compileExpression(item, frame);
       this._emitLine(`), ${message});`);
     }
@@ -99,53 +98,16 @@ class PyCompiler extends (Compiler as new (templateName: string, throwOnUndefine
     super.compileIf(statement, frame, async);
   }
 
-  override compileFor(loop: AstNode, frame: unknown): void {
-    this.emitPosition(loop);
-    const arr = child(loop, 'arr');
-    // `for x in xs if cond` is a Jinja2 loop filter; nunjucks would read it as an inline if and loop wrongly.
-    if (arr.typename === 'InlineIf' && arr['else_'] === null) {
-      this.fail('loop filters (for x in items if condition) are not supported: put an {% if %} inside the loop',
-        loop.lineno, loop.colno);
-    }
-    if (child(loop, 'name').typename !== 'Array') loop['arr'] = new PyIter(arr.lineno, arr.colno, arr);
-    super.compileFor(loop, frame);
-  }
-
-  override _emitLoopBindings(loop: AstNode, arr: string, i: string, len: string): void {
-    super._emitLoopBindings(loop, arr, i, len);
-    const body = child(loop, 'body');
-    if (usesLoopAttribute(body, 'cycle')) this._emitLine(`frame.set("loop.cycle", runtime.loopCycle(${i}));`);
-    if (usesLoopAttribute(body, 'previtem')) this._emitLine(`frame.set("loop.previtem", ${arr}[${i} - 1]);`);
-    if (usesLoopAttribute(body, 'nextitem')) this._emitLine(`frame.set("loop.nextitem", ${arr}[${i} + 1]);`);
-  }
-
   // Every compiled function (root and blocks) takes our runtime in place of the one nunjucks hands it.
   override _emitFuncBegin(at: AstNode, name: string): void {
     super._emitFuncBegin(at, name);
     this._emitLine(`runtime = ${RUNTIME_PARAMETER};`);
   }
 
-  override compileSet(statement: AstNode, frame: unknown): void {
-    this.emitPosition(statement);
-    const targets = statement['targets'] as AstNode[];
-    const value = statement['value'] as AstNode | null;
-    if (targets.length < 2 || !value) {
-      super.compileSet(statement, frame);
-      return;
-    }
-    // `{% set a, b = pair %}` unpacks, as in Python; nunjucks would give both names the whole value.
-    const values = this._tmpid();
-    this._emit(`var ${values} = `);
-    this.emitCall('pyUnpack', [value, String(targets.length)], frame);
-    this._emitLine(';');
-    targets.forEach((target, i) => {
-      const item = new PyCode(target.lineno, target.colno, `${values}[${i}]`);
-      super.compileSet(new (node('Set'))(statement.lineno, statement.colno, [target], item), frame);
-    });
-  }
-
-  compilePyCode(code: AstNode): void {
-    this._emit(String(code['code']));
+  // The root's and each block's code is a scope of its own, where sets may give names their outer value first.
+  _compileChildren(list: AstNode, frame: CompileFrame): void {
+    if (!frame.parent && frame.pyScopeStart === undefined) startScope(this as never, frame);
+    for (const item of children(list)) this.compile(item, frame);
   }
 
   compileInlineIf(expr: AstNode, frame: unknown): void {
@@ -185,8 +147,29 @@ class PyCompiler extends (Compiler as new (templateName: string, throwOnUndefine
     this.emitCall('pyBool', [child(expr, 'target')], frame);
   }
 
-  compilePyIter(expr: AstNode, frame: unknown): void {
-    this.emitCall('pyIterate', [child(expr, 'target')], frame);
+  // A tuple literal; its items are evaluated left to right.
+  compilePyTuple(tuple: AstNode, frame: unknown): void {
+    this._emit('runtime.pyTuple(');
+    this._compileAggregate(tuple, frame, '[', ']');
+    this._emit(')');
+  }
+
+  // A dict literal's keys are expressions, as in Python: `{k: 1}` uses the variable k.
+  compilePair(pair: AstNode, frame: unknown): void {
+    this._emit('[');
+    this.emitCall('pyKey', [child(pair, 'key')], frame);
+    this._emit(']: ');
+    this._compileExpression(child(pair, 'value'), frame);
+  }
+
+  // Keyword arguments (`f(a=1)`) keep their names.
+  compileKeywordArgs(kwargs: AstNode, frame: unknown): void {
+    this._emit('runtime.makeKeywordArgs({');
+    children(kwargs).forEach((pair, i) => {
+      this._emit(`${i > 0 ? ', ' : ''}${JSON.stringify(child(pair, 'key')['value'])}: `);
+      this._compileExpression(child(pair, 'value'), frame);
+    });
+    this._emit('})');
   }
 
   compileNeg(expr: AstNode, frame: unknown): void {
@@ -209,12 +192,6 @@ class PyCompiler extends (Compiler as new (templateName: string, throwOnUndefine
     this._emit('])');
   }
 
-  // A parenthesised list of several values is a tuple; lists stand in for tuples.
-  override compileGroup(group: AstNode, frame: unknown): void {
-    if (children(group).length > 1) this._compileAggregate(group, frame, '[', ']');
-    else super.compileGroup(group, frame);
-  }
-
   // As nunjucks' own, but the callee's name for messages is JSON-quoted: nunjucks pastes it in raw, so a string
   // literal with a newline before `.split()` made code that did not parse.
   compileFunCall(call: AstNode, frame: unknown): void {
@@ -234,10 +211,15 @@ class PyCompiler extends (Compiler as new (templateName: string, throwOnUndefine
       const parts = ['start', 'stop', 'step'].map((field) => (val[field] as AstNode | null) ?? 'null');
       this.emitCall('pySlice', [target, ...parts, text], frame);
     } else {
-      this.emitCall('pyMember', [target, val, text], frame);
+      this.emitCall(val['pyAttribute'] === true ? 'pyAttribute' : 'pyMember', [target, val, text], frame);
     }
   }
 }
+
+const STATEMENTS: Record<string, unknown> = {
+  compilePyFor, compilePyWith, compilePySet, compilePyInclude, compilePyAutoescape, compileMacro, compileCaller,
+};
+for (const [name, fn] of Object.entries(STATEMENTS)) Object.defineProperty(PyCompiler.prototype, name, { value: fn });
 
 for (const [typename, fn] of Object.entries(BINARY_OPS)) {
   Object.defineProperty(PyCompiler.prototype, `compile${typename}`, {
@@ -254,30 +236,9 @@ export interface CompiledSource {
   readonly dependencies: readonly string[];
 }
 
-const TEMPLATE_REFERENCES = ['Include', 'Import', 'FromImport', 'Extends'];
+const TEMPLATE_REFERENCES = ['PyInclude', 'Import', 'FromImport', 'Extends'];
 
-/** The filter and test names a template may use. */
-export interface KnownNames {
-  readonly filters: ReadonlySet<string>;
-  readonly tests: ReadonlySet<string>;
-}
-
-// Jinja2 rejects an unknown filter or test when it compiles a template; nunjucks only when it renders one. Checked
-// here, a misspelt filter stops the ensemble before anything is written.
-function checkNames(ast: AstNode, known: KnownNames): void {
-  const fail = (message: string, at: AstNode) => {
-    throw Object.assign(new Error(message), { lineno: at.lineno + 1, colno: at.colno + 1 });
-  };
-  for (const filter of findAll(ast, 'Filter')) {
-    const name = String(child(filter, 'name')['value']);
-    if (!known.filters.has(name)) fail(`no filter named '${name}'`, filter);
-  }
-  for (const test of findAll(ast, 'Is')) {
-    const right = child(test, 'right');
-    const name = String(right.typename === 'FunCall' ? child(right, 'name')['value'] : right['value']);
-    if (!known.tests.has(name)) fail(`no test named '${name}'`, right);
-  }
-}
+export type { KnownNames };
 
 /** Compiles template source to nunjucks' code form; throws an error with a 1-based `lineno` on bad syntax. */
 export function compileSource(source: string, name: string, known?: KnownNames): CompiledSource {

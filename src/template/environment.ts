@@ -5,8 +5,12 @@ import nunjucks from 'nunjucks';
 import { RenderFault } from './fault.js';
 import { PYTHON_FILTERS } from './filters.js';
 import { TemplateLoader } from './loader.js';
-import { splitKeywords } from './python-methods.js';
+import { typeFault } from './fault.js';
+import { lipsum } from './lipsum.js';
+import { splitKeywords } from './python-keywords.js';
+import { PyRange } from './python-types.js';
 import { isPlainObject } from './python.js';
+import { PyCycler, makeJoiner, makeNamespace } from './runtime-objects.js';
 import { PYTHON_TESTS } from './predicates.js';
 
 /** An environment and the loader behind it (which knows each template's dependencies). */
@@ -21,33 +25,16 @@ const GLOBALS: Record<string, unknown> = {
     const { args, kwargs } = splitKeywords(raw);
     return { ...(isPlainObject(args[0]) ? args[0] : {}), ...kwargs };
   },
-  // Jinja2's cycler: `current` is the item the next call to next() returns.
-  cycler: (...items: unknown[]) => {
-    let position = 0;
-    const cycler = {
-      current: items[0],
-      next() {
-        const item = items[position];
-        position = (position + 1) % items.length;
-        cycler.current = items[position];
-        return item;
-      },
-      reset() {
-        position = 0;
-        cycler.current = items[0];
-        return null;
-      },
-    };
-    return cycler;
+  range: (...args: unknown[]) => {
+    const [start, stop, step] = args.length <= 1 ? [0, Number(args[0]), 1] : [Number(args[0]), Number(args[1]), Number(args[2] ?? 1)];
+    if (![start, stop, step].every(Number.isInteger)) throw typeFault('range() arguments must be integers');
+    if (step === 0) throw typeFault('range() arg 3 must not be zero');
+    return PyRange.make(start, stop, step);
   },
-  joiner: (separator: unknown = ', ') => {
-    let first = true;
-    return () => {
-      const text = first ? '' : String(separator);
-      first = false;
-      return text;
-    };
-  },
+  cycler: (...items: unknown[]) => new PyCycler(items),
+  joiner: makeJoiner,
+  namespace: makeNamespace,
+  lipsum,
 };
 
 type GetTemplate = (...args: unknown[]) => unknown;

@@ -3,11 +3,17 @@
 // nunjucks lacks (`format`, `tojson`, `min`, `max`, `map`, `items`, `unique`). The rest stay nunjucks' own.
 import { PyFloat } from '../config/values.js';
 import { typeFault } from './fault.js';
+import { escapeHtml, striptags, urlencode, xmlattr } from './filters-html.js';
+import { attr, attribute, batch, dictsort, first, last, length, length as sequenceLength, reverse, slice, sort, sortBy, toList } from './filters-sequence.js';
+import { filesizeformat, wordwrap } from './filters-text.js';
 import { formatPercent, roundHalfEven } from './python-format.js';
 import { toJson } from './python-json.js';
-import { bindKeywords, callStrMethod, lookupMember, splitKeywords } from './python-methods.js';
+import { bindKeywords, callStrMethod, splitKeywords } from './python-methods.js';
 import { pyAdd, pyBool, pyCompare, pyEq } from './python-ops.js';
-import { isPlainObject, isPyFloat, pyRepr, pyStr } from './python.js';
+import { pformat } from './python-pprint.js';
+import { isList, makeTuple } from './python-types.js';
+import { isPyFloat, pyRepr, pyStr } from './python.js';
+import { baseRuntime } from './nunjucks-internals.js';
 
 /** What nunjucks passes filters as `this`: the render context, which knows the environment. */
 export interface FilterThis {
@@ -22,25 +28,6 @@ export function withParams(names: readonly string[], fn: Filter): Filter {
   return function (this: FilterThis, ...raw: unknown[]) {
     return fn.apply(this, bindKeywords(raw, names));
   };
-}
-
-/** A value as Python's list() sees it: a string's characters, a dict's keys. */
-export function toList(value: unknown): unknown[] {
-  if (value === undefined) return [];
-  if (Array.isArray(value)) return [...value];
-  if (typeof value === 'string' || value instanceof String) return [...String(value)];
-  if (isPlainObject(value)) return Object.keys(value);
-  throw typeFault(`'${pyStr(value)}' is not iterable`);
-}
-
-/** Follows a Jinja2 attribute path (`'user.name'`, `'0'`) into an item. */
-export function attribute(item: unknown, path: unknown): unknown {
-  let value = item;
-  for (const part of String(path).split('.')) {
-    if (value === undefined) return undefined;
-    value = lookupMember(value, /^\d+$/.test(part) ? Number(part) : part, String(path));
-  }
-  return value;
 }
 
 const INT_DIGITS: Record<number, string> = { 2: '[01]', 8: '[0-7]', 10: '\\d', 16: '[0-9a-fA-F]' };
@@ -95,7 +82,8 @@ function round(value: unknown, precision: unknown = 0, method: unknown = 'common
   }
   if (method !== 'ceil' && method !== 'floor') throw typeFault('method must be common, ceil or floor');
   const scale = 10 ** digits;
-  return new PyFloat(Math[method](Number(value) * scale) / scale);
+  // Python's math.floor and ceil give an int, which has no negative zero.
+  return new PyFloat((Math[method](Number(value) * scale) + 0) / scale);
 }
 
 // Jinja2's min/max: strings compared without case unless asked; the item itself is returned.
@@ -126,17 +114,25 @@ function choose(keep: boolean, byAttribute: boolean): Filter {
 }
 
 function indent(s: unknown, width: unknown = 4, first: unknown = false, blank: unknown = false): string {
+  requireText(s, 'indent');
   const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));
   const lines = callStrMethod('splitlines', `${pyStr(s)}\n`) as string[];
   const body = lines.map((line, i) => (i === 0 || (!line && !pyBool(blank)) ? line : pad + line)).join('\n');
   return pyBool(first) ? pad + body : body;
 }
 
+/** Refuses a non-string where Jinja2's filter calls str methods on its value directly. */
+export function requireText(value: unknown, filter: string): void {
+  if (typeof value !== 'string' && !(value instanceof String)) throw typeFault(`${filter}: expected a string, got ${pyStr(value)}`);
+}
+
 function truncate(s: unknown, length: unknown = 255, killwords: unknown = false, end: unknown = '...', leeway: unknown = 5) {
-  const text = pyStr(s);
   const size = Number(length);
+  // A value short enough comes back as it is, whatever its type, as in Jinja2.
+  if (sequenceLength(s) <= size + Number(leeway ?? 5)) return s;
+  requireText(s, 'truncate');
+  const text = pyStr(s);
   const tail = pyStr(end);
-  if (text.length <= size + Number(leeway ?? 5)) return text;
   if (pyBool(killwords)) return text.slice(0, size - tail.length) + tail;
   const cut = text.slice(0, size - tail.length);
   const space = cut.lastIndexOf(' ');
@@ -149,9 +145,7 @@ function groupby(value: unknown, attr: unknown, fallback: unknown = null, caseSe
     const key = attribute(item, attr) ?? fallback;
     return !pyBool(caseSensitive) && typeof key === 'string' ? key.toLowerCase() : key;
   };
-  // A stable sort, as Python's sorted() is.
-  const sorted = toList(value).map((item) => ({ item, key: keyOf(item) }))
-    .sort((a, b) => (pyCompare(a.key, ['<', b.key]) ? -1 : pyCompare(b.key, ['<', a.key]) ? 1 : 0));
+  const sorted = sortBy(toList(value), keyOf, false).map((item) => ({ item, key: keyOf(item) }));
   const groups: unknown[][] = [];
   let last: { key: unknown; items: unknown[] } | undefined;
   for (const { item, key } of sorted) {
@@ -160,7 +154,7 @@ function groupby(value: unknown, attr: unknown, fallback: unknown = null, caseSe
     } else {
       last = { key, items: [item] };
       const grouper = attribute(item, attr) ?? fallback;
-      groups.push(Object.assign([grouper, last.items], { grouper, list: last.items }));
+      groups.push(Object.assign(makeTuple([grouper, last.items]), { grouper, list: last.items }));
     }
   }
   return groups;
@@ -170,8 +164,17 @@ function groupby(value: unknown, attr: unknown, fallback: unknown = null, caseSe
 function uniqueKey(value: unknown, caseSensitive: boolean): string {
   if (typeof value === 'string') return `s:${caseSensitive ? value : value.toLowerCase()}`;
   if (typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat) return `n:${Number(value)}`;
+  if (isList(value)) throw typeFault("unhashable type: 'list'");
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    throw typeFault("unhashable type: 'dict'");
+  }
   return `r:${pyRepr(value)}`;
 }
+
+const SafeString = baseRuntime['SafeString'] as new (text: string) => String;
+
+// `escape` leaves text already marked safe (a `| safe` result) as it is.
+const escapeValue = (value: unknown): unknown => (value instanceof SafeString ? value : new SafeString(escapeHtml(pyStr(value))));
 
 /** The filters installed over nunjucks' own. */
 export const PYTHON_FILTERS: Readonly<Record<string, Filter>> = {
@@ -189,14 +192,14 @@ export const PYTHON_FILTERS: Readonly<Record<string, Filter>> = {
     callStrMethod('replace', pyStr(s), pyStr(old), pyStr(replacement), count)),
   indent: withParams(['s', 'width', 'first', 'blank'], indent),
   truncate: withParams(['s', 'length', 'killwords', 'end', 'leeway'], truncate),
-  wordcount: (value) => (pyStr(value).match(/\w+/g) ?? []).length,
+  wordcount: (value) => (pyStr(value).match(/[\p{L}\p{N}_]+/gu) ?? []).length,
   join: withParams(['value', 'd', 'attribute'], (value, separator = '', attr) =>
     toList(value).map((item) => pyStr(attr === undefined || attr === null ? item : attribute(item, attr))).join(pyStr(separator))),
   format(value, ...rest) {
     const { args, kwargs } = splitKeywords(rest);
     const named = Object.keys(kwargs).length > 0;
     if (named && args.length) throw typeFault("can't handle positional and keyword arguments at the same time");
-    return formatPercent(pyStr(value), named ? kwargs : args);
+    return formatPercent(pyStr(value), named ? kwargs : makeTuple(args));
   },
   int: withParams(['value', 'default', 'base'], toInt),
   float: withParams(['value', 'default'], toFloat),
@@ -206,9 +209,26 @@ export const PYTHON_FILTERS: Readonly<Record<string, Filter>> = {
     toList(value).reduce((total, item) => pyAdd(total, attr === undefined || attr === null ? item : attribute(item, attr)), start)),
   min: extreme('<'),
   max: extreme('>'),
-  length: (value) => (value === undefined ? 0 : isPlainObject(value) ? Object.keys(value).length : toList(value).length),
+  length: (value) => length(value),
   list: (value) => toList(value),
-  items: (value) => (value === undefined ? [] : Object.entries(value as object)),
+  items: (value) => (value === undefined ? [] : Object.entries(value as object).map((pair) => makeTuple(pair))),
+  first: (value) => first(value),
+  last: (value) => last(value),
+  reverse: (value) => reverse(value),
+  sort: withParams(['value', 'reverse', 'case_sensitive', 'attribute'], sort),
+  dictsort: withParams(['value', 'case_sensitive', 'by', 'reverse'], dictsort),
+  batch: withParams(['value', 'linecount', 'fill_with'], batch),
+  slice: withParams(['value', 'slices', 'fill_with'], slice),
+  escape: (value) => escapeValue(value),
+  e: (value) => escapeValue(value),
+  forceescape: (value) => escapeHtml(pyStr(value)),
+  safe: (value) => (value instanceof SafeString ? value : new SafeString(pyStr(value))),
+  xmlattr: withParams(['d', 'autospace'], xmlattr),
+  urlencode: (value) => urlencode(value),
+  striptags: (value) => striptags(value),
+  wordwrap: withParams(['s', 'width', 'break_long_words', 'wrapstring', 'break_on_hyphens'], wordwrap),
+  filesizeformat: withParams(['value', 'binary'], filesizeformat),
+  pprint: (value) => pformat(value),
   unique: withParams(['value', 'case_sensitive', 'attribute'], (value, caseSensitive = false, attr) => {
     const seen = new Set<string>();
     return toList(value).filter((item) => {
@@ -230,5 +250,5 @@ export const PYTHON_FILTERS: Readonly<Record<string, Filter>> = {
   rejectattr: choose(false, true),
   tojson: withParams(['value', 'indent'], (value, indentation) => toJson(value, indentation)),
   groupby: withParams(['value', 'attribute', 'default', 'case_sensitive'], groupby),
-  attr: (value, name) => lookupMember(value, name, 'value'),
+  attr: (value, name) => attr(value, name),
 };

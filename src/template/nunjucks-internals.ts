@@ -31,8 +31,15 @@ export interface Token {
 export interface ParserBase {
   extensions: unknown[];
   peekToken(): Token;
-  nextToken(): Token;
+  nextToken(withWhitespace?: boolean): Token;
   skip(type: string): boolean;
+  skipValue(type: string, value: string): boolean;
+  advanceAfterBlockEnd(name?: string): Token;
+  parseUntilBlocks(...names: string[]): AstNode;
+  parseStatement(): AstNode | null;
+  parseFilterName(): AstNode;
+  parseFilterArgs(node?: AstNode): AstNode[];
+  parseNot(): AstNode;
   expect(type: string): Token;
   fail(message: string, lineno?: number, colno?: number): never;
   parseAsRoot(): AstNode;
@@ -87,6 +94,14 @@ interface NunjucksInternals {
     readonly TOKEN_LEFT_CURLY: string;
     readonly TOKEN_TILDE: string;
     readonly TOKEN_PIPE: string;
+    readonly TOKEN_RIGHT_PAREN: string;
+    readonly TOKEN_RIGHT_CURLY: string;
+    readonly TOKEN_COMMA: string;
+    readonly TOKEN_WHITESPACE: string;
+    readonly TOKEN_BLOCK_START: string;
+    readonly TOKEN_BLOCK_END: string;
+    readonly TOKEN_VARIABLE_START: string;
+    readonly TOKEN_VARIABLE_END: string;
   };
   readonly parser: { Parser: new (tokens: unknown) => ParserBase };
   readonly compiler: { Compiler: new (templateName: string, throwOnUndefined: boolean) => CompilerBase };

@@ -42,8 +42,9 @@ export const PYTHON_TESTS: Readonly<Record<string, Filter>> = {
   in: (value, container) => pyIn(value, container),
   sameas: (left, right) => left === right,
   divisibleby: (value, divisor) => pyEq(pyMod(value, divisor), 0),
-  even: (value) => isNumber(value) && pyEq(pyMod(value, 2), 0),
-  odd: (value) => isNumber(value) && pyEq(pyMod(value, 2), 1),
+  // `value % 2`, as Jinja2 computes it: a TypeError for a value that is not a number.
+  even: (value) => pyEq(pyMod(value, 2), 0),
+  odd: (value) => pyEq(pyMod(value, 2), 1),
   lower: (value) => callStrMethod('islower', pyStr(value)) === true,
   upper: (value) => callStrMethod('isupper', pyStr(value)) === true,
 };

@@ -3,6 +3,7 @@
 // exact binary value, ties to even (`'%.0f' % 2.5` is `2`, where JS's toFixed gives `3`).
 import { PyFloat } from '../config/values.js';
 import { typeFault } from './fault.js';
+import { isTuple } from './python-types.js';
 import { isPlainObject, isPyFloat, pyRepr, pyStr } from './python.js';
 
 // Rounds a digit string to `keep` digits, ties to even. A tie is a 5 followed by zeros only: the digits come from
@@ -169,10 +170,10 @@ export function convertValue(value: unknown, spec: ConversionSpec): { sign: stri
 // %[(key)][flags][width][.precision][length modifier]type
 const PERCENT = /%(?:\(([^)]*)\))?([-+ #0]*)(\d+)?(?:\.(\d*))?[hlL]?([a-zA-Z%])/g;
 
-/** Python's `format % args`: `args` is one value, a list (as Python's tuple) or, with `%(key)s`, a dict. */
+/** Python's `format % args`: `args` is one value, a tuple of values or, with `%(key)s`, a dict. */
 export function formatPercent(format: string, args: unknown): string {
   const byKey = isPlainObject(args) && format.includes('%(');
-  const list = byKey ? [] : Array.isArray(args) ? args : [args];
+  const list: readonly unknown[] = byKey ? [] : isTuple(args) ? args : [args];
   let next = 0;
   const out = format.replace(PERCENT, (_m, key: string | undefined, flags: string, width?: string, prec?: string, type = 's') => {
     if (type === '%') return '%';

@@ -3,6 +3,7 @@
 // matches the one model-ensembler would write.
 import { PyFloat } from '../config/values.js';
 import { typeFault } from './fault.js';
+import { PyDictView, PyRange } from './python-types.js';
 import { isPlainObject, pyStr } from './python.js';
 import { pyTypeName } from './python-ops.js';
 
@@ -26,7 +27,8 @@ function dump(value: unknown, indent: string | undefined, depth: number): string
   let items: string[];
   let open: string;
   let close: string;
-  if (Array.isArray(value)) {
+  // Python's json serializes lists and tuples; a range or a dict view it refuses.
+  if (Array.isArray(value) && !(value instanceof PyRange) && !(value instanceof PyDictView)) {
     items = value.map((item) => dump(item, indent, depth + 1));
     [open, close] = ['[', ']'];
   } else if (isPlainObject(value)) {

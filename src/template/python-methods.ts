@@ -1,159 +1,28 @@
 // Attribute and item access as Jinja2 does it: `run.name`, `run['name']`, `xs[-1]`, `xs[1:3]`, and the Python
-// methods templates call on strings, lists, dicts and dates (`.upper()`, `.split(',')`, `.items()`,
-// `.strftime('%Y')`). JS-only properties (`.length`, `.constructor`) are not visible, as they are not in Python.
+// methods templates call on lists, tuples, dicts and dates (`.append(x)`, `.items()`, `.strftime('%Y')`), with the
+// str methods of python-str-methods.ts. `a.b` looks for an attribute first and `a['b']` for an item first, which
+// shows on dicts (`d.items` is the method, `d['items']` the key). JS-only properties (`.length`, `.constructor`) are
+// not visible, as they are not in Python.
 import { PyDate, PyFloat } from '../config/values.js';
 import { typeFault, undefinedFault } from './fault.js';
-import { pyEq, pyTypeName } from './python-ops.js';
+import { DATE_METHODS, PyTimedelta, timedeltaMember } from './python-date.js';
+import { bindKeywords, splitKeywords } from './python-keywords.js';
+import { pyCompare, pyEq } from './python-ops.js';
+import { STR_PARAMETERS, formatMap, strMethod } from './python-str-methods.js';
 import { formatBraces } from './python-str-format.js';
-import { isPlainObject, pyStr } from './python.js';
-import { strftime, weekday } from './strftime.js';
+import { PyBytes, PyDictView, PyNamedTuple, PyNamespace, PyRange, PyTuple, isList, makeTuple } from './python-types.js';
+import { isPlainObject, pyRepr } from './python.js';
+import { LOOP_ATTRIBUTES, PyCycler, PyLoop, isMacro } from './runtime-objects.js';
+
+export { bindKeywords, splitKeywords } from './python-keywords.js';
+export { callStrMethod } from './python-str-methods.js';
 
 type Method = (self: never, ...args: unknown[]) => unknown;
 
-/** Splits nunjucks' trailing keyword-argument object (`f(a, b=1)`) from the positional arguments. */
-export function splitKeywords(args: readonly unknown[]): { args: unknown[]; kwargs: Record<string, unknown> } {
-  const last = args[args.length - 1];
-  if (isPlainObject(last) && last['__keywords'] === true) {
-    const { __keywords: _, ...kwargs } = last;
-    return { args: args.slice(0, -1), kwargs };
-  }
-  return { args: [...args], kwargs: {} };
-}
-
-/** Binds keyword arguments to positional parameters by name, as Python does: `split(maxsplit=1)`. */
-export function bindKeywords(raw: readonly unknown[], names: readonly string[]): unknown[] {
-  const { args, kwargs } = splitKeywords(raw);
-  names.forEach((name, i) => {
-    if (i >= args.length && Object.hasOwn(kwargs, name)) args[i] = kwargs[name];
-  });
-  return args;
-}
-
 // The parameter names of the methods that take optional arguments, for calls with keywords.
 const PARAMETERS: Record<string, readonly string[]> = {
-  split: ['sep', 'maxsplit'],
-  strip: ['chars'],
-  lstrip: ['chars'],
-  rstrip: ['chars'],
-  replace: ['old', 'new', 'count'],
-  ljust: ['width', 'fillchar'],
-  rjust: ['width', 'fillchar'],
-  center: ['width', 'fillchar'],
-  zfill: ['width'],
-  get: ['key', 'default'],
-  setdefault: ['key', 'default'],
-  isoformat: ['sep'],
+  ...STR_PARAMETERS, get: ['key', 'default'], setdefault: ['key', 'default'], isoformat: ['sep'], sort: ['key', 'reverse'],
 };
-
-// Methods that read keyword arguments themselves.
-const TAKES_KEYWORDS = new Set(['format', 'update']);
-
-const WHITESPACE = ' \t\n\r\x0b\x0c';
-
-function stripChars(text: string, chars: unknown, left: boolean, right: boolean): string {
-  const set = chars === undefined || chars === null ? WHITESPACE : String(chars);
-  let start = 0;
-  let end = text.length;
-  while (left && start < end && set.includes(text.charAt(start))) start++;
-  while (right && end > start && set.includes(text.charAt(end - 1))) end--;
-  return text.slice(start, end);
-}
-
-function split(text: string, sep: unknown, maxsplit: unknown): string[] {
-  const limit = typeof maxsplit === 'number' && maxsplit >= 0 ? maxsplit : Infinity;
-  if (sep === undefined || sep === null) {
-    const parts: string[] = [];
-    let rest = text.replace(/^\s+/, '');
-    while (rest && parts.length < limit) {
-      const match = /\s+/.exec(rest);
-      if (!match) break;
-      parts.push(rest.slice(0, match.index));
-      rest = rest.slice(match.index + match[0].length);
-    }
-    // Past maxsplit the rest stays as it is, trailing whitespace included ('1  2 '.split(None, 1) is ['1', '2 ']).
-    if (rest) parts.push(rest);
-    return parts;
-  }
-  const separator = String(sep);
-  if (separator === '') throw typeFault('empty separator');
-  const all = text.split(separator);
-  return all.length - 1 <= limit ? all : [...all.slice(0, limit), all.slice(limit).join(separator)];
-}
-
-function pad(text: string, width: unknown, fill: unknown, where: 'left' | 'right' | 'center'): string {
-  const size = Number(width) - text.length;
-  const char = fill === undefined ? ' ' : String(fill);
-  if (size <= 0) return text;
-  if (where === 'left') return char.repeat(size) + text;
-  if (where === 'right') return text + char.repeat(size);
-  // CPython's centring puts the odd pad character on the left when the width is odd.
-  const left = Math.floor(size / 2) + (size & Number(width) & 1);
-  return char.repeat(left) + text + char.repeat(size - left);
-}
-
-const prefixes = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value)]);
-
-const STR_METHODS: Record<string, Method> = {
-  upper: (s: string) => s.toUpperCase(),
-  lower: (s: string) => s.toLowerCase(),
-  casefold: (s: string) => s.toLowerCase(),
-  swapcase: (s: string) => s.replace(/\p{L}/gu, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())),
-  capitalize: (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
-  title: (s: string) => s.replace(/\p{L}+/gu, (w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()),
-  strip: (s: string, chars) => stripChars(s, chars, true, true),
-  lstrip: (s: string, chars) => stripChars(s, chars, true, false),
-  rstrip: (s: string, chars) => stripChars(s, chars, false, true),
-  split: (s: string, sep, maxsplit) => split(s, sep, maxsplit),
-  splitlines: (s: string) => s.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).filter((l, i, all) => l || i < all.length - 1),
-  replace: (s: string, old, replacement, count) => {
-    const n = typeof count === 'number' && count >= 0 ? count : Infinity;
-    // An empty `old` matches before every character and at the end, as in Python.
-    const parts = String(old) === '' ? ['', ...s, ''] : s.split(String(old));
-    const glue = String(old) === '' ? '' : String(old);
-    return parts.reduce((out, part, i) => (i === 0 ? part : out + (i <= n ? String(replacement) : glue) + part), '');
-  },
-  startswith: (s: string, prefix) => prefixes(prefix).some((p) => s.startsWith(p)),
-  endswith: (s: string, suffix) => prefixes(suffix).some((p) => s.endsWith(p)),
-  removeprefix: (s: string, p) => (s.startsWith(String(p)) ? s.slice(String(p).length) : s),
-  removesuffix: (s: string, p) => (String(p) && s.endsWith(String(p)) ? s.slice(0, -String(p).length) : s),
-  find: (s: string, sub) => s.indexOf(String(sub)),
-  rfind: (s: string, sub) => s.lastIndexOf(String(sub)),
-  index: (s: string, sub) => {
-    const i = s.indexOf(String(sub));
-    if (i < 0) throw typeFault('substring not found');
-    return i;
-  },
-  count: (s: string, sub) => (String(sub) === '' ? s.length + 1 : s.split(String(sub)).length - 1),
-  join: (s: string, items) => (Array.isArray(items) ? items : [...String(items)]).map((item) => {
-    if (typeof item !== 'string') throw typeFault(`sequence item: expected str instance, ${pyTypeName(item)} found`);
-    return item;
-  }).join(s),
-  zfill: (s: string, width) => {
-    const sign = /^[-+]/.test(s) ? s.charAt(0) : '';
-    return sign + (sign ? s.slice(1) : s).padStart(Number(width) - sign.length, '0');
-  },
-  ljust: (s: string, width, fill) => pad(s, width, fill, 'right'),
-  rjust: (s: string, width, fill) => pad(s, width, fill, 'left'),
-  center: (s: string, width, fill) => pad(s, width, fill, 'center'),
-  isdigit: (s: string) => /^\p{Nd}+$/u.test(s),
-  isnumeric: (s: string) => /^\p{N}+$/u.test(s),
-  isalpha: (s: string) => /^\p{L}+$/u.test(s),
-  isalnum: (s: string) => /^[\p{L}\p{N}]+$/u.test(s),
-  isspace: (s: string) => /^\s+$/.test(s),
-  isupper: (s: string) => /\p{L}/u.test(s) && s === s.toUpperCase(),
-  islower: (s: string) => /\p{L}/u.test(s) && s === s.toLowerCase(),
-  format: (s: string, ...rest) => {
-    const { args, kwargs } = splitKeywords(rest);
-    return formatBraces(s, args, kwargs);
-  },
-};
-
-/** Calls a Python str method by name: `callStrMethod('center', text, 80)`. */
-export function callStrMethod(name: string, self: string, ...args: unknown[]): unknown {
-  const fn = STR_METHODS[name];
-  if (!fn) throw typeFault(`'str' object has no attribute '${name}'`);
-  return fn(self as never, ...args);
-}
 
 function checkedIndex(list: unknown[], index: unknown): number {
   const n = Number(index ?? -1);
@@ -162,31 +31,48 @@ function checkedIndex(list: unknown[], index: unknown): number {
   return i;
 }
 
+function indexOf(list: readonly unknown[], item: unknown): number {
+  const i = list.findIndex((x) => pyEq(x, item));
+  if (i < 0) throw typeFault(`${pyRepr(item)} is not in list`);
+  return i;
+}
+
+const SEQUENCE_METHODS: Record<string, Method> = {
+  index: (l: unknown[], item) => indexOf(l, item),
+  count: (l: unknown[], item) => l.filter((x) => pyEq(x, item)).length,
+};
+
 const LIST_METHODS: Record<string, Method> = {
+  ...SEQUENCE_METHODS,
   append: (l: unknown[], item) => (l.push(item), null),
   extend: (l: unknown[], items) => (l.push(...(items as unknown[])), null),
   insert: (l: unknown[], i, item) => (l.splice(Number(i), 0, item), null),
   pop: (l: unknown[], i) => l.splice(checkedIndex(l, i), 1)[0],
-  remove: (l: unknown[], item) => {
-    const i = l.findIndex((x) => pyEq(x, item));
-    if (i < 0) throw typeFault('list.remove(x): x not in list');
-    return l.splice(i, 1), null;
-  },
-  index: (l: unknown[], item) => {
-    const i = l.findIndex((x) => pyEq(x, item));
-    if (i < 0) throw typeFault(`${pyStr(item)} is not in list`);
-    return i;
-  },
-  count: (l: unknown[], item) => l.filter((x) => pyEq(x, item)).length,
+  remove: (l: unknown[], item) => (l.splice(indexOf(l, item), 1), null),
   reverse: (l: unknown[]) => (l.reverse(), null),
   copy: (l: unknown[]) => [...l],
   clear: (l: unknown[]) => ((l.length = 0), null),
+  // A stable sort in Python's order; `key` is not supported (it would take a Python function).
+  sort: (l: unknown[], _key, reverse) => {
+    l.sort((a, b) => (pyCompare(a, ['<', b]) ? -1 : pyCompare(b, ['<', a]) ? 1 : 0));
+    if (reverse === true) l.reverse();
+    return null;
+  },
+};
+
+const NAMED_TUPLE_METHODS: Record<string, Method> = {
+  ...SEQUENCE_METHODS,
+  _asdict: (t: PyNamedTuple) => Object.fromEntries(t.fields.map((field, i) => [field, t[i]])),
+  _replace: (t: PyNamedTuple, ...raw) => {
+    const { kwargs } = splitKeywords(raw);
+    return PyNamedTuple.make(t.typeName, t.fields, t.fields.map((field, i) => (Object.hasOwn(kwargs, field) ? kwargs[field] : t[i])));
+  },
 };
 
 const DICT_METHODS: Record<string, Method> = {
-  items: (d: Record<string, unknown>) => Object.entries(d),
-  keys: (d: Record<string, unknown>) => Object.keys(d),
-  values: (d: Record<string, unknown>) => Object.values(d),
+  items: (d: Record<string, unknown>) => PyDictView.make('items', Object.entries(d).map((pair) => makeTuple(pair))),
+  keys: (d: Record<string, unknown>) => PyDictView.make('keys', Object.keys(d)),
+  values: (d: Record<string, unknown>) => PyDictView.make('values', Object.values(d)),
   get: (d: Record<string, unknown>, key, fallback = null) => (Object.hasOwn(d, String(key)) ? d[String(key)] : fallback),
   update: (d: Record<string, unknown>, ...rest) => {
     const { args, kwargs } = splitKeywords(rest);
@@ -197,30 +83,62 @@ const DICT_METHODS: Record<string, Method> = {
     const k = String(key);
     if (!Object.hasOwn(d, k)) {
       if (fallback.length) return fallback[0];
-      throw typeFault(`KeyError: ${pyStr(key)}`);
+      throw typeFault(`KeyError: ${pyRepr(key)}`);
     }
     const value = d[k];
     delete d[k];
     return value;
   },
+  popitem: (d: Record<string, unknown>) => {
+    const keys = Object.keys(d);
+    if (keys.length === 0) throw typeFault("KeyError: 'popitem(): dictionary is empty'");
+    const key = keys[keys.length - 1]!;
+    const value = d[key];
+    delete d[key];
+    return makeTuple([key, value]);
+  },
   setdefault: (d: Record<string, unknown>, key, fallback = null) => (d[String(key)] ??= fallback),
   copy: (d: Record<string, unknown>) => ({ ...d }),
+  clear: (d: Record<string, unknown>) => {
+    for (const key of Object.keys(d)) delete d[key];
+    return null;
+  },
 };
 
-const DATE_METHODS: Record<string, Method> = {
-  isoformat: (d: PyDate, sep) => d.isoformat(sep === undefined ? 'T' : String(sep)),
-  strftime: (d: PyDate, format) => strftime(d, String(format)),
-  weekday: (d: PyDate) => weekday(d),
-  isoweekday: (d: PyDate) => weekday(d) + 1,
+const DATE_FIELDS = new Set(['year', 'month', 'day']);
+const TIME_FIELDS = new Set(['hour', 'minute', 'second', 'microsecond']);
+const MACRO_FIELDS: Record<string, (info: NonNullable<ReturnType<typeof macroInfo>>) => unknown> = {
+  name: (info) => info.name,
+  arguments: (info) => makeTuple([...info.arguments]),
+  catch_kwargs: (info) => info.catchKwargs,
+  catch_varargs: (info) => info.catchVarargs,
+  caller: (info) => info.caller,
 };
 
-const DATE_FIELDS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond']);
+const macroInfo = (value: unknown) => (isMacro(value) ? value.pyMacro : undefined);
 
-function method(table: Record<string, Method>, name: string, self: unknown): unknown {
+// Methods that read keyword arguments themselves.
+const TAKES_KEYWORDS = new Set(['update', '_replace']);
+// The same for dates: `replace(year=2021)` (a str's replace has parameters of its own).
+const DATE_TAKES_KEYWORDS = new Set(['replace']);
+
+function method(table: Readonly<Record<string, Method>>, name: string, self: unknown): unknown {
   const fn = Object.hasOwn(table, name) ? table[name] : undefined;
   if (!fn) return undefined;
   if (TAKES_KEYWORDS.has(name)) return (...args: unknown[]) => fn(self as never, ...args);
   return (...raw: unknown[]) => fn(self as never, ...bindKeywords(raw, PARAMETERS[name] ?? []));
+}
+
+function strMember(s: string, name: string): unknown {
+  if (name === 'format') {
+    return (...rest: unknown[]) => {
+      const { args, kwargs } = splitKeywords(rest);
+      return formatBraces(s, args, kwargs);
+    };
+  }
+  if (name === 'format_map') return (mapping: unknown) => formatMap(s, mapping);
+  const fn = strMethod(name);
+  return fn ? (...raw: unknown[]) => fn(s, ...bindKeywords(raw, PARAMETERS[name] ?? [])) : undefined;
 }
 
 // A Python index into a sequence: an int, negative counting from the end.
@@ -230,13 +148,11 @@ function indexInto(length: number, key: unknown): number | undefined {
   return i >= 0 && i < length ? i : undefined;
 }
 
-/** `obj.key` and `obj[key]` as Jinja2 resolves them; `text` names `obj` in the error when it is undefined. */
-export function lookupMember(obj: unknown, key: unknown, text: string): unknown {
-  if (obj === undefined) throw undefinedFault(`undefined variable "${text}"`);
-  if (obj === null) return undefined;
+// What a name means on a value that is not a dict (where attribute and item lookup agree).
+function memberOf(obj: object | string | number | boolean, key: unknown): unknown {
   if (typeof obj === 'string' || obj instanceof String) {
     const s = String(obj);
-    if (typeof key !== 'number') return method(STR_METHODS, String(key), s);
+    if (typeof key !== 'number') return strMember(s, String(key));
     // Python indexes code points; most strings have one UTF-16 unit per code point.
     const chars = /[\uD800-\uDFFF]/.test(s) ? [...s] : s;
     const i = indexInto(chars.length, key);
@@ -245,21 +161,80 @@ export function lookupMember(obj: unknown, key: unknown, text: string): unknown 
   if (Array.isArray(obj)) {
     const i = indexInto(obj.length, key);
     if (i !== undefined) return obj[i];
+    const name = String(key);
+    if (obj instanceof PyNamedTuple) {
+      if (name === '_fields') return makeTuple([...obj.fields]);
+      return obj.fields.includes(name) ? obj.field(name) : method(NAMED_TUPLE_METHODS, name, obj);
+    }
     // A groupby group is a (grouper, list) pair that also answers to those names.
-    if ((key === 'grouper' || key === 'list') && Object.hasOwn(obj, key)) return (obj as unknown as Record<string, unknown>)[key];
-    return method(LIST_METHODS, String(key), obj);
+    if ((name === 'grouper' || name === 'list') && Object.hasOwn(obj, name)) return (obj as unknown as Record<string, unknown>)[name];
+    if (obj instanceof PyRange) return name === 'start' || name === 'stop' || name === 'step' ? obj[name] : method(SEQUENCE_METHODS, name, obj);
+    if (obj instanceof PyTuple) return method(SEQUENCE_METHODS, name, obj);
+    if (obj instanceof PyDictView) return undefined;
+    return isList(obj) ? method(LIST_METHODS, name, obj) : undefined;
   }
   const name = String(key);
-  if (isPlainObject(obj)) {
-    if (!Object.hasOwn(obj, name)) return method(DICT_METHODS, name, obj);
-    const value = obj[name];
-    // Bound as nunjucks binds them, so a cycler's next() sees its own state.
-    return typeof value === 'function' ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args) : value;
+  if (obj instanceof PyDate) {
+    if (DATE_FIELDS.has(name) || (obj.hasTime && TIME_FIELDS.has(name))) return obj[name as 'year'];
+    if (name === 'tzinfo' && obj.hasTime) return obj.offsetMinutes === undefined ? null : undefined;
+    if (name === 'date' && !obj.hasTime) return undefined;
+    if (DATE_TAKES_KEYWORDS.has(name)) return (...raw: unknown[]) => DATE_METHODS[name]!(obj, ...raw);
+    return method(DATE_METHODS as Record<string, Method>, name, obj);
   }
-  if (obj instanceof PyDate) return DATE_FIELDS.has(name) ? obj[name as 'year'] : method(DATE_METHODS, name, obj);
-  if (obj instanceof PyFloat) return name === 'is_integer' ? () => Number.isInteger(obj.valueOf()) : undefined;
-  if (typeof obj === 'function' && Object.hasOwn(obj, name)) return (obj as unknown as Record<string, unknown>)[name];
+  if (obj instanceof PyFloat) {
+    if (name === 'is_integer') return () => Number.isInteger(obj.valueOf());
+    return name === 'real' ? obj : name === 'imag' ? new PyFloat(0) : undefined;
+  }
+  if (obj instanceof PyNamespace) return Object.hasOwn(obj.attributes, name) ? obj.attributes[name] : undefined;
+  if (obj instanceof PyLoop) {
+    if (!LOOP_ATTRIBUTES.has(name)) return undefined;
+    const value = obj[name as 'index'];
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(obj) : value;
+  }
+  if (obj instanceof PyCycler) {
+    if (name === 'current') return obj.current;
+    return name === 'next' || name === 'reset' ? () => obj[name]() : undefined;
+  }
+  if (obj instanceof PyTimedelta) return timedeltaMember(obj, name);
+  if (obj instanceof PyBytes) return name === 'decode' ? () => new TextDecoder().decode(obj.data) : undefined;
+  const info = macroInfo(obj);
+  if (info) return Object.hasOwn(MACRO_FIELDS, name) ? MACRO_FIELDS[name]!(info) : undefined;
   return undefined;
+}
+
+// A dict's item, bound as nunjucks binds functions, so an imported macro or a cycler sees its own state.
+function dictItem(obj: Record<string, unknown>, name: string): unknown {
+  const value = obj[name];
+  return typeof value === 'function' && !isMacro(value)
+    ? (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args)
+    : value;
+}
+
+/** `obj[key]` as Jinja2 resolves it (item first); `text` names `obj` in the error when it is undefined. */
+export function lookupMember(obj: unknown, key: unknown, text: string): unknown {
+  if (obj === undefined) throw undefinedFault(`undefined variable "${text}"`);
+  if (obj === null) return undefined;
+  if (isPlainObject(obj)) {
+    const name = String(key);
+    return Object.hasOwn(obj, name) ? dictItem(obj, name) : method(DICT_METHODS, name, obj);
+  }
+  return memberOf(obj as object, key);
+}
+
+/** `obj.name` as Jinja2 resolves it (attribute first: on a dict, its methods before its keys). */
+export function lookupAttribute(obj: unknown, name: unknown, text: string): unknown {
+  if (isPlainObject(obj)) {
+    const bound = method(DICT_METHODS, String(name), obj);
+    if (bound !== undefined) return bound;
+  }
+  return lookupMember(obj, name, text);
+}
+
+/** `value|attr(name)`: attributes only, so a dict's keys are not found (Jinja2's environment.getattr). */
+export function lookupAttributeOnly(obj: unknown, name: unknown): unknown {
+  if (obj === undefined || obj === null) return undefined;
+  if (isPlainObject(obj)) return method(DICT_METHODS, String(name), obj);
+  return typeof name === 'number' ? undefined : memberOf(obj as object, String(name));
 }
 
 function sliceBound(value: unknown, length: number, fallback: number, low: number, high: number): number {
@@ -272,7 +247,9 @@ function sliceBound(value: unknown, length: number, fallback: number, low: numbe
 export function sliceMember(obj: unknown, start: unknown, stop: unknown, step: unknown, text: string): unknown {
   if (obj === undefined) throw undefinedFault(`undefined variable "${text}"`);
   const isText = typeof obj === 'string' || obj instanceof String;
-  if (!isText && !Array.isArray(obj)) throw typeFault(`'${pyTypeName(obj)}' object is not subscriptable`);
+  if (!isText && (!Array.isArray(obj) || obj instanceof PyDictView)) {
+    throw typeFault(`'${obj === null ? 'NoneType' : typeof obj}' object is not subscriptable`);
+  }
   const items: unknown[] = isText ? [...String(obj)] : (obj as unknown[]);
   const by = step === null || step === undefined ? 1 : Number(step);
   if (by === 0) throw typeFault('slice step cannot be zero');
@@ -281,5 +258,10 @@ export function sliceMember(obj: unknown, start: unknown, stop: unknown, step: u
   const to = by > 0 ? sliceBound(stop, n, n, 0, n) : sliceBound(stop, n, -1, -1, n - 1);
   const out: unknown[] = [];
   for (let i = from; by > 0 ? i < to : i > to; i += by) out.push(items[i]);
-  return isText ? out.join('') : out;
+  if (isText) return out.join('');
+  if (obj instanceof PyRange) {
+    const first = obj.start + from * obj.step;
+    return PyRange.make(first, first + out.length * obj.step * by, obj.step * by);
+  }
+  return obj instanceof PyTuple || obj instanceof PyNamedTuple ? makeTuple(out) : out;
 }

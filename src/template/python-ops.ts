@@ -4,7 +4,9 @@
 // `'a' + 1` is an error rather than `a1`. Our compile step routes those operators here.
 import { PyDate, PyFloat } from '../config/values.js';
 import { typeFault, undefinedFault } from './fault.js';
+import { PyTimedelta, addDates, subtractDates } from './python-date.js';
 import { formatPercent } from './python-format.js';
+import { PyBytes, PyDictView, PyNamedTuple, PyNamespace, PyRange, PyTuple, isList, isTuple, makeTuple } from './python-types.js';
 import { isPlainObject, isPyFloat, pyStr } from './python.js';
 
 /** Python's name for a value's type, for error messages. */
@@ -14,6 +16,13 @@ export function pyTypeName(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number' || value instanceof PyFloat) return isPyFloat(value) ? 'float' : 'int';
   if (typeof value === 'string' || value instanceof String) return 'str';
+  if (value instanceof PyNamedTuple) return value.typeName;
+  if (value instanceof PyTuple) return 'tuple';
+  if (value instanceof PyRange) return 'range';
+  if (value instanceof PyDictView) return `dict_${value.kind}`;
+  if (value instanceof PyTimedelta) return 'timedelta';
+  if (value instanceof PyBytes) return 'bytes';
+  if (value instanceof PyNamespace) return 'Namespace';
   if (Array.isArray(value)) return 'list';
   if (value instanceof PyDate) return value.hasTime ? 'datetime' : 'date';
   if (isPlainObject(value)) return 'dict';
@@ -29,6 +38,8 @@ export function pyBool(value: unknown): boolean {
   if (typeof value === 'string') return value.length > 0;
   if (value instanceof String || Array.isArray(value)) return value.length > 0;
   if (isPlainObject(value)) return Object.keys(value).length > 0;
+  if (value instanceof PyTimedelta) return value.total !== 0;
+  if (value instanceof PyBytes) return value.data.length > 0;
   return true;
 }
 
@@ -62,8 +73,14 @@ export function pyEq(left: unknown, right: unknown): boolean {
   if (a !== undefined || b !== undefined) return a === b;
   if (isText(left) || isText(right)) return isText(left) && isText(right) && String(left) === String(right);
   if (Array.isArray(left) || Array.isArray(right)) {
-    return Array.isArray(left) && Array.isArray(right) && left.length === right.length &&
-      left.every((item, i) => pyEq(item, right[i]));
+    return Array.isArray(left) && Array.isArray(right) && sequenceKind(left) === sequenceKind(right) &&
+      left.length === right.length && left.every((item, i) => pyEq(item, right[i]));
+  }
+  if (left instanceof PyTimedelta || right instanceof PyTimedelta) {
+    return left instanceof PyTimedelta && right instanceof PyTimedelta && left.total === right.total;
+  }
+  if (left instanceof PyBytes || right instanceof PyBytes) {
+    return left instanceof PyBytes && right instanceof PyBytes && String(left) === String(right);
   }
   if (left instanceof PyDate || right instanceof PyDate) {
     return left instanceof PyDate && right instanceof PyDate && left.isoformat() === right.isoformat();
@@ -74,6 +91,14 @@ export function pyEq(left: unknown, right: unknown): boolean {
       keys.every((key) => Object.hasOwn(right, key) && pyEq(left[key], right[key]));
   }
   return false;
+}
+
+// Which of Python's sequence types an array stands for: lists, tuples and ranges never compare equal to each other.
+function sequenceKind(value: readonly unknown[] | object): string {
+  if (isTuple(value)) return 'tuple';
+  if (value instanceof PyRange) return 'range';
+  if (value instanceof PyDictView) return `view:${value.kind}`;
+  return 'list';
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -97,7 +122,8 @@ function order(left: unknown, right: unknown, op: string): number {
   const b = toNumber(right);
   if (a !== undefined && b !== undefined) return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
   if (isText(left) && isText(right)) return compareCodePoints(String(left), String(right));
-  if (Array.isArray(left) && Array.isArray(right)) {
+  if (Array.isArray(left) && Array.isArray(right) && sequenceKind(left) === sequenceKind(right) &&
+    (isList(left) || isTuple(left))) {
     const n = Math.min(left.length, right.length);
     for (let i = 0; i < n; i++) {
       if (!pyEq(left[i], right[i])) return order(left[i], right[i], op);
@@ -109,6 +135,7 @@ function order(left: unknown, right: unknown, op: string): number {
     const y = right.isoformat();
     return x < y ? -1 : x > y ? 1 : 0;
   }
+  if (left instanceof PyTimedelta && right instanceof PyTimedelta) return left.total - right.total;
   throw typeFault(
     `'${op}' not supported between instances of '${pyTypeName(left)}' and '${pyTypeName(right)}'`,
   );
@@ -140,6 +167,10 @@ function compareOne(left: unknown, op: string, right: unknown): boolean {
       return order(left, right, op) <= 0;
     case '>=':
       return order(left, right, op) >= 0;
+    case 'in':
+      return pyIn(left, right);
+    case 'notin':
+      return !pyIn(left, right);
     default:
       throw typeFault(`unknown comparison '${op}'`);
   }
@@ -154,6 +185,7 @@ export function pyIn(needle: unknown, haystack: unknown): boolean {
   }
   if (Array.isArray(haystack)) return haystack.some((item) => pyEq(needle, item));
   if (isPlainObject(haystack)) return isText(needle) && Object.hasOwn(haystack, String(needle));
+  if (haystack === null || typeof haystack !== 'object') throw typeFault(`argument of type '${pyTypeName(haystack)}' is not iterable`);
   throw typeFault(`argument of type '${pyTypeName(haystack)}' is not iterable`);
 }
 
@@ -169,27 +201,34 @@ function numeric(op: string, left: unknown, right: unknown): [number, number, bo
 
 // A result keeps Python's type: a float stays a float even when it is integral (`2.0`).
 function result(value: number, float: boolean): number | PyFloat {
-  return float && Number.isInteger(value) ? new PyFloat(value) : value;
+  // Python ints have no negative zero (`0 * -1` and `-0` are 0).
+  if (!float) return value + 0;
+  return Number.isInteger(value) ? new PyFloat(value) : value;
 }
 
 /** Python's `+`: numbers, or two strings, or two lists. */
 export function pyAdd(left: unknown, right: unknown): unknown {
   if (isText(left) && isText(right)) return String(left) + String(right);
-  if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+  if (isList(left) && isList(right)) return [...left, ...right];
+  if (isTuple(left) && isTuple(right)) return makeTuple([...left, ...right]);
+  const date = addDates(left, right);
+  if (date !== undefined) return date;
   const [a, b, float] = numeric('+', left, right);
   return result(a + b, float);
 }
 
 /** Python's `-`. */
 export function pySub(left: unknown, right: unknown): unknown {
+  const date = subtractDates(left, right);
+  if (date !== undefined) return date;
   const [a, b, float] = numeric('-', left, right);
   return result(a - b, float);
 }
 
 /** Python's `*`: numbers, or a string or list repeated an int number of times. */
 export function pyMul(left: unknown, right: unknown): unknown {
-  if (isText(left) || Array.isArray(left)) return repeat(left, right);
-  if (isText(right) || Array.isArray(right)) return repeat(right, left);
+  if (isText(left) || isList(left) || isTuple(left)) return repeat(left, right);
+  if (isText(right) || isList(right) || isTuple(right)) return repeat(right, left);
   const [a, b, float] = numeric('*', left, right);
   return result(a * b, float);
 }
@@ -202,7 +241,7 @@ function repeat(seq: string | String | unknown[], times: unknown): unknown {
   if (isText(seq)) return String(seq).repeat(Math.max(0, n));
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) out.push(...seq);
-  return out;
+  return isTuple(seq) ? makeTuple(out) : out;
 }
 
 /** Python's `/`: always a float. */

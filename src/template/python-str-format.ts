@@ -1,7 +1,9 @@
 // Python's `str.format`, for templates that call it: `"{:04d}".format(run.idx)`, `"{name}_{0}".format(1, name=x)`.
 // Field names may be positional, numbered or keyword, with attribute and index access; the format spec follows
 // Python's mini-language ([[fill]align][sign][#][0][width][,|_][.precision][type]).
+import { PyDate } from '../config/values.js';
 import { typeFault } from './fault.js';
+import { strftime } from './strftime.js';
 import { convertValue } from './python-format.js';
 import { isPyFloat, pyRepr, pyStr } from './python.js';
 
@@ -10,6 +12,11 @@ const SPEC = /^(?:(.)?([<>=^]))?([-+ ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([a-zA-
 /** Formats one value by a Python format spec (`format(value, spec)`). */
 export function formatSpec(value: unknown, spec: string): string {
   if (spec === '') return pyStr(value);
+  // Only numbers and strings take a format spec; a date takes strftime's; other objects refuse one, as in Python.
+  if (value instanceof PyDate) return strftime(value, spec);
+  const formattable = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ||
+    value instanceof String || isPyFloat(value);
+  if (!formattable) throw typeFault(`unsupported format string passed to ${value === null ? 'NoneType' : 'object'}.__format__`);
   const match = SPEC.exec(spec);
   if (!match) throw typeFault(`invalid format specifier '${spec}'`);
   const [, fillChar, alignChar, signFlag = '-', alt, zero, width, grouping, prec, typeChar] = match;
@@ -56,13 +63,16 @@ function groupDigits(body: string, separator: string): string {
   return int.replace(/\B(?=(\d{3})+(?!\d))/g, separator) + rest;
 }
 
+/** Gives the argument index of a positional field: the next one for `{}`, the given one for `{0}`. */
+type Numbering = (index?: number) => number;
+
 // Follows `.attr` and `[key]` parts of a field name: `{0.year}`, `{run[name]}`.
-function resolveField(name: string, args: readonly unknown[], kwargs: Record<string, unknown>, auto: () => number) {
+function resolveField(name: string, args: readonly unknown[], kwargs: Record<string, unknown>, auto: Numbering) {
   const match = /^([^.[]*)(.*)$/s.exec(name);
   const [, head = '', path = ''] = match ?? [];
   let value: unknown;
   if (head === '') value = args[auto()];
-  else if (/^\d+$/.test(head)) value = args[Number(head)];
+  else if (/^\d+$/.test(head)) value = args[auto(Number(head))];
   else value = kwargs[head];
   if (value === undefined) throw typeFault(`format field '${name}' has no value`);
   for (const part of path.matchAll(/\.([^.[]+)|\[([^\]]*)\]/g)) {
@@ -74,20 +84,60 @@ function resolveField(name: string, args: readonly unknown[], kwargs: Record<str
   return value;
 }
 
-/** Python's `template.format(*args, **kwargs)`. */
-export function formatBraces(template: string, args: readonly unknown[], kwargs: Record<string, unknown>): string {
-  let next = 0;
-  const auto = () => next++;
-  return template.replace(/\{\{|\}\}|\{([^{}]*)\}|[{}]/g, (whole, field: string | undefined) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    if (field === undefined) throw typeFault(`single '${whole}' encountered in format string`);
+// The end of the replacement field that opens at `start` (nested fields in its format spec included), or -1.
+function fieldEnd(template: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < template.length; i++) {
+    const char = template.charAt(i);
+    if (char === '{') depth++;
+    else if (char === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function formatWith(template: string, args: readonly unknown[], kwargs: Record<string, unknown>, auto: Numbering): string {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const char = template.charAt(i);
+    const next = template.charAt(i + 1);
+    if ((char === '{' && next === '{') || (char === '}' && next === '}')) {
+      out += char;
+      i++;
+      continue;
+    }
+    if (char === '}') throw typeFault("Single '}' encountered in format string");
+    if (char !== '{') {
+      out += char;
+      continue;
+    }
+    const end = fieldEnd(template, i);
+    if (end < 0) throw typeFault("Single '{' encountered in format string");
+    const field = template.slice(i + 1, end);
+    i = end;
     const match = /^([^!:]*)(?:!([rsa]))?(?::(.*))?$/s.exec(field);
     if (!match) throw typeFault(`invalid format field '{${field}}'`);
-    const [, name = '', conversion, spec = ''] = match;
+    const [, name = '', conversion, rawSpec = ''] = match;
     let value = resolveField(name, args, kwargs, auto);
+    // A spec may hold fields of its own: '{:>{width}}'.
+    const spec = rawSpec.includes('{') ? formatWith(rawSpec, args, kwargs, auto) : rawSpec;
     if (conversion === 'r' || conversion === 'a') value = pyRepr(value);
     else if (conversion === 's') value = pyStr(value);
-    return formatSpec(value, spec);
+    out += formatSpec(value, spec);
+  }
+  return out;
+}
+
+/** Python's `template.format(*args, **kwargs)`. */
+export function formatBraces(template: string, args: readonly unknown[], kwargs: Record<string, unknown>): string {
+  // Python refuses to mix automatic (`{}`) and manual (`{0}`) field numbering in one format string.
+  let next = 0;
+  let mode: 'auto' | 'manual' | undefined;
+  return formatWith(template, args, kwargs, (index?: number) => {
+    const wanted = index === undefined ? 'auto' : 'manual';
+    if (mode !== undefined && mode !== wanted) {
+      throw typeFault('cannot switch from automatic field numbering to manual field specification');
+    }
+    mode = wanted;
+    return index ?? next++;
   });
 }

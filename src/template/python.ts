@@ -2,6 +2,7 @@
 // value, and the items of a list or dict print as Python's repr(). The configuration keeps Python's types (PyFloat,
 // PyDate), and a plain JS number prints as an int when it is integral and as a float otherwise.
 import { PyDate, PyFloat, formatPythonFloat } from '../config/values.js';
+import { PyBytes, PyDictView, PyNamedTuple, PyNamespace, PyRange, PyTuple } from './python-types.js';
 
 /** Whether a value is a Python float: a PyFloat, or a JS number that is not an integer (NaN and ±inf included). */
 export function isPyFloat(value: unknown): boolean {
@@ -27,6 +28,7 @@ export function pyStr(value: unknown): string {
   if (value === null) return 'None';
   // Boxed strings, and nunjucks' SafeString (what a macro returns), print their text.
   if (value instanceof String || value instanceof PyFloat || value instanceof PyDate) return value.toString();
+  if (value instanceof PyBytes) return value.toString();
   return pyRepr(value);
 }
 
@@ -40,14 +42,27 @@ function reprIn(value: unknown, parents: unknown[]): string {
   if (value === undefined) return 'Undefined';
   if (value instanceof PyDate) return reprDate(value);
   // A macro or method: never its JS source.
-  if (typeof value === 'function') return `<function ${value.name || 'anonymous'}>`;
+  if (typeof value === 'function') {
+    const macro = (value as { pyMacro?: { name: string } }).pyMacro;
+    return macro ? `<Macro ${quoteString(macro.name)}>` : `<function ${value.name || 'anonymous'}>`;
+  }
   if (typeof value !== 'object' || value === null || value instanceof PyFloat) return pyStr(value);
+  if (value instanceof PyRange) return `range(${value.start}, ${value.stop}${value.step === 1 ? '' : `, ${value.step}`})`;
   // A structure that contains itself prints as Python prints it: `[[...]]`, `{'a': {...}}`.
-  if (parents.includes(value)) return Array.isArray(value) ? '[...]' : '{...}';
+  if (parents.includes(value)) return Array.isArray(value) ? (value instanceof PyTuple ? '(...)' : '[...]') : '{...}';
   parents.push(value);
   let text: string;
-  if (Array.isArray(value)) {
-    text = `[${value.map((item) => reprIn(item, parents)).join(', ')}]`;
+  const items = (list: unknown[]) => list.map((item) => reprIn(item, parents)).join(', ');
+  if (value instanceof PyTuple) {
+    text = value.length === 1 ? `(${reprIn(value[0], parents)},)` : `(${items(value)})`;
+  } else if (value instanceof PyNamedTuple) {
+    text = `${value.typeName}(${value.fields.map((field, i) => `${field}=${reprIn(value[i], parents)}`).join(', ')})`;
+  } else if (value instanceof PyDictView) {
+    text = `dict_${value.kind}([${items(value)}])`;
+  } else if (Array.isArray(value)) {
+    text = `[${items(value)}]`;
+  } else if (value instanceof PyNamespace) {
+    text = `<Namespace ${reprIn(value.attributes, parents)}>`;
   } else if (isPlainObject(value)) {
     const items = Object.entries(value).map(([key, item]) => `${quoteString(key)}: ${reprIn(item, parents)}`);
     text = `{${items.join(', ')}}`;
@@ -87,9 +102,11 @@ export function quoteString(text: string): string {
   return out + quote;
 }
 
-// Python's str.isprintable(): false for "Other" and "Separator" categories, except the ASCII space
-// (https://docs.python.org/3/library/stdtypes.html#str.isprintable). A lone surrogate is category Cs.
-const NON_PRINTABLE = /^(?! )[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+/**
+ * The characters Python's str.isprintable() rejects: the "Other" and "Separator" categories, except the ASCII space
+ * (https://docs.python.org/3/library/stdtypes.html#str.isprintable). A lone surrogate is category Cs.
+ */
+export const NON_PRINTABLE = /^(?! )[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
 
 function escapeCodePoint(code: number): string {
   if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;

@@ -8,6 +8,7 @@ import { TemplateError, formatWhere, type Where } from '../errors.js';
 import { createEnvironment } from './environment.js';
 import { RenderFault } from './fault.js';
 import { decodeSource } from './loader.js';
+import { PyNamedTuple } from './python-types.js';
 import { isPlainObject } from './python.js';
 
 /** A batch's templates, compiled and ready to render for each run. */
@@ -123,7 +124,11 @@ export function renderTemplate(
     throw new TemplateError('ERR_TEMPLATE_NAME', `template ${template} was not compiled for ${compiled.templatedir}`);
   }
   try {
-    return compiledTemplate.render({ run: copyContainers(context) });
+    // model-ensembler renders with `run` a named tuple of the context (collections.namedtuple('Run', keys)): `run.x`
+    // reads a value, while `for v in run` and `v in run` see the values.
+    const keys = Object.keys(context);
+    const run = PyNamedTuple.make('Run', keys, keys.map((key) => copyContainers(context[key])));
+    return compiledTemplate.render({ run });
   } catch (error) {
     throw toTemplateError(error, template);
   }

@@ -3,7 +3,8 @@
 // to each compiled function (loader.ts) keeps the change to our templates: nunjucks' module state stays untouched.
 import { PyFloat } from '../config/values.js';
 import { RenderFault, typeFault, undefinedFault } from './fault.js';
-import { lookupMember, sliceMember } from './python-methods.js';
+import { escapeHtml } from './filters-html.js';
+import { lookupAttribute, lookupMember, sliceMember } from './python-methods.js';
 import {
   pyAdd,
   pyAnd,
@@ -22,8 +23,10 @@ import {
   pySub,
   pyTypeName,
 } from './python-ops.js';
+import { PyBytes, PyNamespace, makeTuple } from './python-types.js';
 import { isPlainObject, pyStr } from './python.js';
 import { baseRuntime } from './nunjucks-internals.js';
+import { PyLoop, pyMacro, setAttribute } from './runtime-objects.js';
 
 type Lookup = (context: unknown, frame: unknown, name: string) => unknown;
 const baseLookup = baseRuntime['contextOrFrameLookup'] as Lookup;
@@ -37,23 +40,68 @@ function pyOutput(value: unknown, message: string): string {
   return pyStr(value);
 }
 
-/** What a `{% for x in ... %}` walks: a dict gives its keys, as in Python; undefined gives nothing. */
-function pyIterate(value: unknown): unknown {
-  if (value === undefined || typeof value === 'string' || Array.isArray(value)) return value ?? [];
-  if (value instanceof String) return String(value);
+/** The same, HTML-escaped, inside `{% autoescape true %}`; a macro's or `| safe` output is not escaped again. */
+function pyOutputEscaped(value: unknown, message: string): string {
+  if (value === undefined) throw undefinedFault(message);
+  return value instanceof (baseRuntime['SafeString'] as typeof String) ? String(value) : escapeHtml(pyStr(value));
+}
+
+/** What a `{% for x in ... %}` walks: a dict gives its keys, a string its characters; undefined gives nothing. */
+function pyIterate(value: unknown): readonly unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value === undefined) return [];
+  if (typeof value === 'string' || value instanceof String) return [...String(value)];
   if (isPlainObject(value)) return Object.keys(value);
-  if (value !== null && typeof value === 'object' && Symbol.iterator in value) return Array.from(value as Iterable<unknown>);
+  if (value instanceof PyBytes) return [...value.data];
+  if (value !== null && typeof value === 'object' && !(value instanceof PyNamespace) && Symbol.iterator in value) {
+    return Array.from(value as Iterable<unknown>);
+  }
   throw typeFault(`'${pyTypeName(value)}' object is not iterable`);
 }
 
 /** `{% set a, b = value %}`: the value's items, which must be exactly `count`. */
-function pyUnpack(value: unknown, count: number): unknown[] {
-  const items = pyIterate(value);
-  const list = typeof items === 'string' ? [...items] : (items as unknown[]);
+function pyUnpack(value: unknown, count: number): readonly unknown[] {
+  if (value === undefined) throw undefinedFault('undefined value unpacked');
+  const list = pyIterate(value);
   if (list.length !== count) {
     throw typeFault(`${list.length < count ? 'not enough' : 'too many'} values to unpack (expected ${count}, got ${list.length})`);
   }
   return list;
+}
+
+/** A dict literal's key: Python allows any hashable value; our dicts hold string keys. */
+function pyKey(key: unknown): string {
+  if (key === undefined) throw undefinedFault('undefined value used as a dict key');
+  if (Array.isArray(key) && !Object.isFrozen(key) && pyTypeName(key) === 'list') throw typeFault("unhashable type: 'list'");
+  if (isPlainObject(key)) throw typeFault("unhashable type: 'dict'");
+  return pyStr(key);
+}
+
+type GetTemplate = (name: unknown, eager: boolean, parent: unknown, ignoreMissing: boolean, cb: (e: unknown, t: unknown) => void) => void;
+
+/** The template an include names: the first that exists of a list, or null when missing ones may be ignored. */
+function pyGetTemplate(env: { getTemplate: GetTemplate }, name: unknown, parent: unknown, ignoreMissing: boolean): unknown {
+  const names = Array.isArray(name) ? name : [name];
+  let found: unknown = null;
+  names.forEach((candidate, i) => {
+    if (found) return;
+    const lenient = ignoreMissing || i < names.length - 1;
+    env.getTemplate(candidate, false, parent, lenient, (error, template) => {
+      if (error) throw error;
+      found = template;
+    });
+  });
+  return found;
+}
+
+/** Calls what a template calls: a function, a macro, or a recursive loop's `loop`. */
+function callWrap(callee: unknown, name: string, context: unknown, args: unknown[]): unknown {
+  if (callee instanceof PyLoop) return callee.call(args[0]);
+  if (typeof callee !== 'function') {
+    if (callee === undefined) throw undefinedFault(`undefined value called: "${name}"`);
+    throw typeFault(`'${pyTypeName(callee)}' object is not callable: "${name}"`);
+  }
+  return (callee as (...a: unknown[]) => unknown).apply(context, args);
 }
 
 /** Records where a failure arose: `lineno` is the 0-based line the compiled code last passed. */
@@ -81,14 +129,23 @@ export const PY_RUNTIME: Readonly<Record<string, unknown>> = Object.freeze({
   },
   memberLookup: (obj: unknown, key: unknown) => lookupMember(obj, key, 'value'),
   inOperator: pyIn,
+  callWrap,
   handleError,
   pyOutput,
+  pyOutputEscaped,
   pyIterate,
   pyUnpack,
+  pyKey,
+  pyGetTemplate,
   pyMember: lookupMember,
+  pyAttribute: lookupAttribute,
   pySlice: sliceMember,
+  pySetAttribute: setAttribute,
   pyFloat: (value: number) => new PyFloat(value),
-  loopCycle: (index: number) => (...items: unknown[]) => items[index % items.length],
+  pyTuple: makeTuple,
+  pyLoop: (items: readonly unknown[], depth0: number, recurse: ((items: unknown, depth0: number) => string) | null) =>
+    new PyLoop(items, depth0, recurse),
+  pyMacro,
   pyBool,
   pyOr,
   pyAnd,

@@ -89,11 +89,18 @@ describe('compiling and rendering a batch of templates', () => {
   });
 
   it('refuses an unknown filter or test when compiling, as Jinja2 does', async () => {
-    await write({ 'f.j2': 'ok\n{{ run.x | uper }}', 't.j2': '{% if run.x is nmber %}{% endif %}' });
+    await write({ 'f.j2': 'ok\n{{ run.x | uper }}', 't.j2': '{{ run.x is nmber }}' });
     const filter = await failure(() => compileTemplates(dir, ['f.j2']));
     expect(filter.code).to.equal('ERR_TEMPLATE_SYNTAX');
     expect(filter.message).to.equal("f.j2:2: no filter named 'uper'");
     expect((await failure(() => compileTemplates(dir, ['t.j2']))).message).to.equal("t.j2:1: no test named 'nmber'");
+  });
+
+  it('lets an unknown filter inside an if or a conditional expression fail only when that part runs, as Jinja2 does', async () => {
+    await write({ 'a.j2': "{{ 'a:b' | split(':') if run.x else 'ok' }}\n{% if run.x %}{{ run.x | uper }}{% endif %}" });
+    const compiled = await compileTemplates(dir, ['a.j2']);
+    expect(renderTemplate(compiled, 'a.j2', { x: false })).to.equal('ok\n');
+    expect((await failure(() => renderTemplate(compiled, 'a.j2', { x: true }))).code).to.equal('ERR_TEMPLATE_RENDER');
   });
 
   it('refuses a missing template, a name without .j2 and a path outside the directory', async () => {
