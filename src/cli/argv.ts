@@ -1,6 +1,7 @@
 // Command-line words as model-ensembler users type them, made fit for commander: its two-letter short flags
 // (`-ct 5`) become long ones (commander would read `-ct` as `-c -t`), `-x name=value ...` words are taken out
 // (they may stand before or after the positionals), and a first positional that names a sub-command is found.
+import { RUN_CONTEXT_KEYS } from '../engine/context.js';
 import { UsageError } from '../errors.js';
 
 /** model-ensembler's two-letter flags and their long forms. */
@@ -46,6 +47,9 @@ export function parseExtraVar(word: string): [string, string] {
   const match = /^([^=]+)=(.+)$/s.exec(word);
   if (!match?.[1] || match[2] === undefined) {
     throw new UsageError(`-x/--extra-vars: "${word}" is not name=value`);
+  }
+  if (RUN_CONTEXT_KEYS.includes(match[1])) {
+    throw new UsageError(`-x/--extra-vars: ${match[1]} is set by model_ensemble for each run (${RUN_CONTEXT_KEYS.join(', ')}) and cannot be given`);
   }
   return [match[1], match[2]];
 }

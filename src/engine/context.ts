@@ -2,6 +2,9 @@
 // leaks into the next (a model-ensembler bug: its context was one dictionary updated in place).
 import type { Batch, Ensemble, RunSpec } from '../config/types.js';
 
+/** The keys the tool sets in every run's context, after everything else: `-x` cannot set them. */
+export const RUN_CONTEXT_KEYS: readonly string[] = ['id', 'idx', 'dir', 'batch_idx', 'attempt'];
+
 /** The context of batch-level tasks (pre_batch, post_batch): vars ⊕ batch settings ⊕ extra vars. */
 export function buildBatchContext(
   ensemble: Ensemble,

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Batch, Ensemble } from '../config/types.js';
 import { RUN_META_DIR, type Executor } from '../executors/types.js';
-import type { TaskContext } from '../tasks/types.js';
+import type { TaskContext, TaskLevel } from '../tasks/types.js';
 import { buildBatchContext, buildProcessContext } from './context.js';
 import type { JobSlots } from './limits.js';
 import { buildTag, type TagOwner } from './tag.js';
@@ -18,18 +18,22 @@ interface Shared {
 /** A task context; `submit` sends extra jobs (the `submit` task) through the ensemble's executor, tagged. */
 function buildContext(
   shared: Shared,
+  level: TaskLevel,
   values: Record<string, unknown>,
-  cwd: string,
+  where: { cwd: string; pathBase: string },
   owner: TagOwner,
   batchName?: string,
   outputFile?: string,
 ): TaskContext {
+  const { cwd } = where;
   const { options } = shared;
   const executor: Executor = options.executor;
   let extra = 0;
   return {
+    level,
     values,
     cwd,
+    pathBase: where.pathBase,
     shell: options.shell,
     checkIntervalMs: options.checkIntervalMs,
     ...(batchName !== undefined ? { batchName } : {}),
@@ -48,13 +52,15 @@ function buildContext(
 /** The context of pre_process and post_process. */
 export function processTaskContext(shared: Shared): TaskContext {
   const { options, ensemble } = shared;
-  return buildContext(shared, buildProcessContext(ensemble, options.extraVars), ensemble.cwd, { name: 'process' });
+  const where = { cwd: ensemble.cwd, pathBase: ensemble.cwd };
+  return buildContext(shared, 'process', buildProcessContext(ensemble, options.extraVars), where, { name: 'process' });
 }
 
 /** The context of a batch's pre_batch and post_batch. */
 export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
   const { options, ensemble } = shared;
-  return buildContext(shared, buildBatchContext(ensemble, batch, options.extraVars), batch.basedir, { name: batch.name }, batch.name);
+  const where = { cwd: batch.basedir, pathBase: batch.basedir };
+  return buildContext(shared, 'batch', buildBatchContext(ensemble, batch, options.extraVars), where, { name: batch.name }, batch.name);
 }
 
 /**
@@ -63,5 +69,5 @@ export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
  */
 export function runTaskContext(shared: Shared, batch: Batch, values: Record<string, unknown>, dir: string): TaskContext {
   const owner = { name: String(values.id), cycle: Number(values.batch_idx), attempt: Number(values.attempt) };
-  return buildContext(shared, values, dir, owner, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
+  return buildContext(shared, 'run', values, { cwd: dir, pathBase: batch.basedir }, owner, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
 }

@@ -30,7 +30,8 @@ export const moveTask: Task = {
     if (!dest) throw new TaskError('ERR_TASK_ARGS', 'move: dest is required');
     if (!id) throw new TaskError('ERR_TASK_ARGS', 'move: only a run can be moved (pre_run or post_run)');
     const cwd = path.resolve(ctx.cwd, stringArg(args.cwd) ?? '.');
-    const target = path.resolve(cwd, dest, id);
+    // dest is relative to the run directory, where model-ensembler's rsync runs; `cwd` changes only what is copied.
+    const target = path.resolve(ctx.cwd, dest, id);
     await fs.mkdir(path.dirname(target), { recursive: true });
     const rsyncArgs = buildRsyncArgs(stringListArg(args.include), stringListArg(args.exclude), target);
     ctx.logger.info(`move: rsync ${rsyncArgs.join(' ')}`);

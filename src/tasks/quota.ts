@@ -55,7 +55,8 @@ export const quotaTask: Task = {
   async run(ctx, args, signal) {
     const atleastKb = numberArg(args.atleast);
     if (atleastKb === undefined) throw new TaskError('ERR_TASK_ARGS', `quota: atleast must be a number of kB`);
-    const where = path.resolve(ctx.cwd, stringArg(args.mnt) ?? '.');
+    // A relative mnt is relative to where model-ensembler runs `quota -f`: the basedir (a run's tasks included).
+    const where = path.resolve(ctx.pathBase, stringArg(args.mnt) ?? ctx.cwd);
     for (let tries = 1; ; tries++) {
       signal.throwIfAborted();
       const space = await measureFree(where, signal);

@@ -1,4 +1,5 @@
-// `remove`: delete the run directory, or `directory` (relative to the working directory).
+// `remove`: delete the run directory, or `directory`. A relative `directory` is relative to the batch's basedir (the
+// working directory for pre/post_process), as model-ensembler runs its tasks from there, in post_run too.
 import path from 'node:path';
 import fs from 'node:fs/promises';
 import { TaskError } from '../errors.js';
@@ -10,9 +11,11 @@ export const removeTask: Task = {
   name: 'remove',
   kind: 'process',
   async run(ctx, args) {
-    const given = stringArg(args.directory) ?? stringArg(ctx.values.dir);
-    if (!given) throw new TaskError('ERR_TASK_ARGS', 'remove: no directory given and no run directory to remove');
-    const target = path.resolve(ctx.cwd, given);
+    const named = stringArg(args.directory);
+    // Without a directory only a run has one to remove: its own (a batch or process task would take vars.dir).
+    const given = named ?? (ctx.level === 'run' ? stringArg(ctx.values.dir) : undefined);
+    if (!given) throw new TaskError('ERR_TASK_ARGS', 'remove: name the directory to remove (only pre_run and post_run remove their run directory by default)');
+    const target = path.resolve(ctx.pathBase, given);
     if (target === path.parse(target).root) {
       throw new TaskError('ERR_TASK_ARGS', `remove: refusing to remove ${target}`);
     }

@@ -12,12 +12,22 @@ export interface JobsView {
   changed(signal: AbortSignal): Promise<void>;
 }
 
+/** Which task list a task belongs to: pre/post_process, pre/post_batch or pre/post_run. */
+export type TaskLevel = 'process' | 'batch' | 'run';
+
 /** What a task runs with. */
 export interface TaskContext {
+  readonly level: TaskLevel;
   /** The values `run.` arguments read: the run's context, or vars and batch settings for batch-level tasks. */
   readonly values: Readonly<Record<string, unknown>>;
   /** Where commands run: the working directory, the batch's basedir or the run directory. */
   readonly cwd: string;
+  /**
+   * What a relative path argument that the task itself opens (remove's `directory`, quota's `mnt`) is relative to:
+   * model-ensembler's working directory while the task runs, the batch's basedir for batch and run tasks and the
+   * working directory for process tasks. A command's own paths are relative to `cwd`, where it runs.
+   */
+  readonly pathBase: string;
   /** The shell for user commands (`-l/--shell`). */
   readonly shell: string;
   /** Where commands without `log: true` write their output (appended; its folder exists); through pipes if absent. */

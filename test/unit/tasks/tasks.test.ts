@@ -125,6 +125,36 @@ describe('tasks', () => {
     expect(await fs.readdir(dir)).to.deep.equal([]);
   });
 
+  it('remove takes a relative directory of a run task relative to the basedir, as model-ensembler does', async () => {
+    const base = await tmp.make();
+    const run = path.join(base, 'b-0');
+    await fs.mkdir(path.join(run, 'scratch'), { recursive: true });
+    await fs.mkdir(path.join(base, 'scratch'));
+    await runTasks([spec('remove', { directory: 'scratch' })], taskContext(run, { dir: run }, { pathBase: base }), { noChecks: false, signal: never });
+    expect(await fs.readdir(base)).to.deep.equal(['b-0']);
+    expect(await fs.readdir(run)).to.deep.equal(['scratch']);
+  });
+
+  it('remove without a directory in a batch or process task is refused, and deletes nothing', async () => {
+    const dir = await tmp.make();
+    await fs.mkdir(path.join(dir, 'precious'));
+    for (const level of ['batch', 'process'] as const) {
+      const error = await failureOf(runTasks([spec('remove', {})], taskContext(dir, { dir: path.join(dir, 'precious') }, { level }), { noChecks: false, signal: never }));
+      expect(error.code).to.equal('ERR_TASK_ARGS');
+      expect(error.message).to.contain('name the directory');
+    }
+    expect(await fs.readdir(dir)).to.deep.equal(['precious']);
+  });
+
+  it('move takes dest relative to the run directory, and cwd only as what to copy', async () => {
+    const dir = await tmp.make();
+    const run = path.join(dir, 'b-0');
+    await fs.mkdir(path.join(run, 'out'), { recursive: true });
+    await fs.writeFile(path.join(run, 'out', 'result.nc'), 'x');
+    await runTasks([spec('move', { dest: '../archive', cwd: 'out' })], taskContext(run, { id: 'b-0' }), { noChecks: false, signal: never });
+    expect(await fs.readdir(path.join(dir, 'archive', 'b-0'))).to.deep.equal(['result.nc']);
+  });
+
   it('registers every task model-ensembler configurations name', () => {
     expect([...TASKS.keys()].sort()).to.deep.equal(['check', 'execute', 'jobs', 'move', 'quota', 'remove', 'submit']);
   });
