@@ -4,7 +4,7 @@ import './heap.js';
 import { Command } from 'commander';
 import { prepareArgs } from './argv.js';
 import { checkCommand } from './commands/check.js';
-import { EXIT, installCrashHandlers, reportError } from './exit.js';
+import { EXIT, exitWhenWritten, installCrashHandlers, reportError } from './exit.js';
 import { readExecutorName } from '../executors/names.js';
 import { addRunOptions, executorArgument, readRunOptions } from './options.js';
 import { processIo } from './program.js';
@@ -50,4 +50,4 @@ export async function checkMain(argv: readonly string[]): Promise<number> {
 }
 
 installCrashHandlers();
-process.exit(await checkMain(process.argv.slice(2)));
+await exitWhenWritten(await checkMain(process.argv.slice(2)));

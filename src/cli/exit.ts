@@ -40,6 +40,25 @@ export function reportError(program: string, error: unknown, err: (text: string)
   return exitCodeOf(error);
 }
 
+/** Resolves once everything written to `stream` so far has left the process (a pipe may hold only 64 KiB). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    // An empty write calls back after everything queued before it; a stream that has failed (EPIPE) is done too.
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
+}
+
+/**
+ * Ends the process with `code` once stdout and stderr have been written out whole, through a pipe too. Exiting
+ * explicitly, rather than letting the event loop run dry, because local jobs left running after Ctrl-C must not
+ * keep the process alive; exiting at once would drop what a pipe had not taken yet.
+ */
+export async function exitWhenWritten(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
 /** Makes sure no unexpected failure ends the process with exit code 0. */
 export function installCrashHandlers(): void {
   const crash = (error: unknown): void => {

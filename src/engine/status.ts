@@ -3,7 +3,7 @@
 // while an orchestrator runs the ensemble.
 import path from 'node:path';
 import { loadEnsemble } from '../config/load.js';
-import { readLock, LOCK_FILE, type LockHolder } from '../state/lock.js';
+import { readLiveHolder, type LockHolder } from '../state/lock.js';
 import { resolveStateDir } from '../state/paths.js';
 import { summarize, type BatchRow, type Layout } from '../state/queries.js';
 import { readJournal, replayEntries } from '../state/replay.js';
@@ -51,7 +51,8 @@ export async function readStatus(config: string, options: StatusOptions = {}): P
     file,
     stateDir,
     executor: state.executor ?? null,
-    runningBy: (await readLock(path.join(stateDir, LOCK_FILE))) ?? null,
+    // Judged as the lock judges it: a holder dead on this host (a kill -9) runs nothing.
+    runningBy: (await readLiveHolder(stateDir)) ?? null,
     batches: summarize(state, layout),
     started: contents.entries.length > 0,
     configProblem,

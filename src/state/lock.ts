@@ -54,13 +54,23 @@ export function isStale(holder: LockHolder | undefined, ageMs: number, staleMs: 
   return holder !== undefined && holder.host === host && (!isAlive(holder.pid) || holder.pid === process.pid);
 }
 
-/** Why a lock is held, as a message; undefined when `stateDir` is free (no lock, or a stale one). */
-export async function describeHolder(stateDir: string, staleMs = 60_000): Promise<string | undefined> {
+/**
+ * Who holds the lock of `stateDir`, judged as taking it would judge: undefined when it is free (no lock, or a stale
+ * one: its holder is dead on this host, or it was not refreshed for `staleMs`); `null` when a live lock cannot be read.
+ */
+export async function readLiveHolder(stateDir: string, staleMs = 60_000): Promise<LockHolder | null | undefined> {
   const file = path.join(stateDir, LOCK_FILE);
   const stat = await fs.stat(file).catch(() => undefined);
   if (!stat) return undefined;
   const holder = await readLock(file);
   if (isStale(holder, Date.now() - stat.mtimeMs, staleMs)) return undefined;
+  return holder ?? null;
+}
+
+/** Why a lock is held, as a message; undefined when `stateDir` is free (no lock, or a stale one). */
+export async function describeHolder(stateDir: string, staleMs = 60_000): Promise<string | undefined> {
+  const holder = await readLiveHolder(stateDir, staleMs);
+  if (holder === undefined) return undefined;
   const who = holder ? `process ${holder.pid} on ${holder.host} (since ${holder.since})` : 'another process';
   return `this ensemble is being run by ${who}; state in ${stateDir}. Wait for it, or stop it first.`;
 }
