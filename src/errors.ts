@@ -38,6 +38,7 @@ interface CodeInfo {
 /** Every error code: its class, how it ends a command, and its meaning. */
 export const ERROR_CODES = {
   ERR_USAGE: { class: 'UsageError', exit: 'usage', meaning: 'bad command line' },
+  ERR_PROGRAM_MISSING: { class: 'UsageError', exit: 'usage', meaning: 'a program the ensemble needs cannot be run here (`sbatch`, `rsync` for `move`, the shell of `-l` or of a task)' },
   ERR_CONFIG_NOT_FOUND: { class: 'ConfigError', exit: 'usage', meaning: 'the configuration file cannot be read' },
   ERR_CONFIG_YAML: { class: 'ConfigError', exit: 'usage', meaning: 'YAML syntax error, duplicate key, or a value PyYAML would refuse' },
   ERR_CONFIG_INVALID: { class: 'ConfigError', exit: 'usage', meaning: 'the configuration breaks the schema or its rules' },
@@ -112,10 +113,10 @@ export class ConfigError extends EnsembleError {
   }
 }
 
-/** Bad command-line usage. */
+/** Bad command-line usage, or a start this machine cannot make: nothing was run. */
 export class UsageError extends EnsembleError {
-  constructor(message: string, options: EnsembleErrorOptions = {}) {
-    super('ERR_USAGE', message, options);
+  constructor(message: string, options: EnsembleErrorOptions & { readonly code?: CodeOf<'UsageError'> } = {}) {
+    super(options.code ?? 'ERR_USAGE', message, options);
   }
 }
 

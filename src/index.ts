@@ -5,11 +5,10 @@ import path from 'node:path';
 import { loadEnsemble } from './config/load.js';
 import type { Ensemble } from './config/types.js';
 import { planEnsemble } from './engine/plan.js';
-import { assertRunDirsFree } from './engine/preflight.js';
+import { assertProgramsPresent, assertRunDirsFree } from './engine/preflight.js';
 import { startEnsemble, type RunSettings } from './engine/start.js';
 import type { EnsembleOutcome } from './engine/types.js';
 import type { ExecutorName } from './executors/names.js';
-import { assertExecutorAvailable } from './executors/registry.js';
 import { createSilentLogger, type Logger } from './log.js';
 import { resolveStateDir } from './state/paths.js';
 import type { RunEntry, RunRecord } from './state/types.js';
@@ -60,7 +59,6 @@ export async function runEnsemble(config: string, options: RunEnsembleOptions = 
   const executor = options.executor ?? 'slurm';
   const ensemble = await loadEnsemble(path.resolve(cwd, config), { cwd });
   const plans = await planEnsemble(ensemble);
-  assertExecutorAvailable(executor);
   const stateDir = resolveStateDir(cwd, ensemble.file, options.stateDir);
   const settings: RunSettings = {
     shell: options.shell ?? '/bin/bash',
@@ -77,6 +75,7 @@ export async function runEnsemble(config: string, options: RunEnsembleOptions = 
     submitRate: options.submitRate,
     submitGraceMs: options.submitGraceMs ?? 20_000,
   };
+  assertProgramsPresent(ensemble, executor, settings.shell);
   if (!settings.pickup) await assertRunDirsFree(ensemble, stateDir, settings);
   const never = new AbortController().signal;
   return startEnsemble({

@@ -1,8 +1,12 @@
-// Checks made before anything is written: run directories that already exist and are not this ensemble's own.
+// Checks made before anything is written: run directories that already exist and are not this ensemble's own, and
+// programs the ensemble needs that this machine lacks.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { RunDirError } from '../errors.js';
-import type { Ensemble } from '../config/types.js';
+import type { Ensemble, TaskSpec } from '../config/types.js';
+import { formatWhere, RunDirError, UsageError } from '../errors.js';
+import type { ExecutorName } from '../executors/names.js';
+import { EXECUTOR_PROGRAMS } from '../executors/registry.js';
+import { findProgram } from '../process/which.js';
 import { readJournal, replayEntries } from '../state/replay.js';
 import { JOURNAL_FILE } from '../state/store.js';
 import { selectRuns } from './batch.js';
@@ -44,4 +48,31 @@ export function existingDirsError(dirs: readonly string[], cwd: string): RunDirE
     `${dirs.length} run director${dirs.length === 1 ? 'y' : 'ies'} already exist: ${shown.join(', ')}${more}. ` +
       'Use -p/--pickup to render into them, or move them away.',
   );
+}
+
+/** Every task list of the ensemble, for checks over all tasks. */
+function allTasks(ensemble: Ensemble): TaskSpec[] {
+  return [...ensemble.preProcess, ...ensemble.postProcess, ...ensemble.batches.flatMap((b) => [...b.preBatch, ...b.preRun, ...b.postRun, ...b.postBatch])];
+}
+
+/**
+ * Throws ERR_PROGRAM_MISSING (exit 2, nothing written) for every program the ensemble needs that cannot be run
+ * here: the executor's (`sbatch`), the shell of `-l` and of any task's `shell`, `rsync` when a `move` task exists.
+ * Otherwise each would fail every run, one by one, once the ensemble had started.
+ */
+export function assertProgramsPresent(ensemble: Ensemble, executor: ExecutorName, shell: string): void {
+  const problems: string[] = EXECUTOR_PROGRAMS[executor].filter(({ program }) => findProgram(program) === undefined).map(({ missing }) => missing);
+  if (findProgram(shell) === undefined) problems.push(`the shell ${shell} (-l/--shell) cannot be run: it is not an executable file${shell.includes('/') ? '' : ' on PATH'}`);
+  const tasks = allTasks(ensemble);
+  const move = tasks.find((task) => task.name === 'move');
+  if (move && findProgram('rsync') === undefined) {
+    problems.push(`${formatWhere(move.where)}: the move task copies with rsync, which is not on PATH; install rsync (Debian: apt-get install rsync)`);
+  }
+  for (const task of tasks) {
+    const own = task.args.shell;
+    if (typeof own === 'string' && !own.startsWith('run.') && findProgram(own) === undefined) {
+      problems.push(`${formatWhere(task.where)}: the shell ${own} of this ${task.name} task cannot be run`);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'), { code: 'ERR_PROGRAM_MISSING' });
 }

@@ -1,7 +1,4 @@
 // The executors by name: `local` (alias `dummy`, model-ensembler's name) and `slurm`.
-import fs from 'node:fs';
-import path from 'node:path';
-import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LocalExecutor } from './local.js';
 import { SlurmExecutor } from './slurm.js';
@@ -16,27 +13,12 @@ export interface ExecutorSettings {
   readonly submitGraceMs?: number;
 }
 
-/** Whether an executable `program` is in one of the PATH folders. */
-export function onPath(program: string, searchPath = process.env.PATH ?? ''): boolean {
-  return searchPath
-    .split(path.delimiter)
-    .filter((dir) => dir !== '')
-    .some((dir) => {
-      try {
-        fs.accessSync(path.join(dir, program), fs.constants.X_OK);
-        return fs.statSync(path.join(dir, program)).isFile();
-      } catch {
-        return false;
-      }
-    });
-}
-
-/** Throws a usage error (exit 2) when the named executor cannot work here: `slurm` without `sbatch` on PATH. */
-export function assertExecutorAvailable(name: ExecutorName): void {
-  if (name === 'slurm' && !onPath('sbatch')) {
-    throw new UsageError('sbatch is not on PATH: this machine has no SLURM. Add `dummy` after the configuration file to run the jobs as local processes.');
-  }
-}
+/** The programs an executor needs, with what to say when one is missing. */
+export const EXECUTOR_PROGRAMS: Readonly<Record<ExecutorName, ReadonlyArray<{ program: string; missing: string }>>> = {
+  slurm: [{ program: 'sbatch', missing: 'sbatch is not on PATH: this machine has no SLURM. Add `dummy` after the configuration file to run the jobs as local processes.' }],
+  local: [],
+  dummy: [],
+};
 
 /** Builds the named executor. */
 export function createExecutor(name: ExecutorName, settings: ExecutorSettings): Executor {

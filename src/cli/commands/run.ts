@@ -5,12 +5,11 @@ import path from 'node:path';
 import { loadEnsemble } from '../../config/load.js';
 import type { Ensemble } from '../../config/types.js';
 import { planEnsemble, type BatchPlan } from '../../engine/plan.js';
-import { assertRunDirsFree } from '../../engine/preflight.js';
+import { assertProgramsPresent, assertRunDirsFree } from '../../engine/preflight.js';
 import { startEnsemble } from '../../engine/start.js';
 import type { EnsembleOutcome } from '../../engine/types.js';
 import { LockError } from '../../errors.js';
 import type { ExecutorName } from '../../executors/names.js';
-import { assertExecutorAvailable } from '../../executors/registry.js';
 import { createLogger, flushLogger } from '../../log.js';
 import { startProcess } from '../../process/starter.js';
 import { describeHolder } from '../../state/lock.js';
@@ -67,7 +66,7 @@ export async function runCommand(request: RunRequest): Promise<number> {
   const { ensemble, plans } = await loadAndPlan(request.config, cwd);
   const logFile = path.join(cwd, 'logs', `${path.basename(request.config)}.log`);
   const stateDir = resolveStateDir(cwd, ensemble.file, options.stateDir);
-  assertExecutorAvailable(request.executor);
+  assertProgramsPresent(ensemble, request.executor, options.shell);
   if (!options.pickup) await assertRunDirsFree(ensemble, stateDir, options);
   // Said before the log is made (and, for -d, before the background process would only find the lock taken); the
   // session takes the lock for good below.
