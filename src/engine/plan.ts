@@ -4,6 +4,7 @@
 import type { Batch, Ensemble } from '../config/types.js';
 import { compileTemplates, type CompiledTemplates } from '../template/render.js';
 import { scanTemplateTree, type TemplateTree } from '../template/copy.js';
+import { withRenderTargets } from '../template/targets.js';
 
 /** A batch ready to run. */
 export interface BatchPlan {
@@ -18,7 +19,8 @@ export async function planEnsemble(ensemble: Ensemble): Promise<BatchPlan[]> {
     ensemble.batches.map(async (batch) => ({
       batch,
       compiled: await compileTemplates(batch.templatedir, batch.templates),
-      tree: await scanTemplateTree(batch.templatedir, { exclude: batch.templates }),
+      // A link where a template's output goes is replaced by the rendered file, never written through.
+      tree: withRenderTargets(await scanTemplateTree(batch.templatedir, { exclude: batch.templates }), batch.templates),
     })),
   );
 }

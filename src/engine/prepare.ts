@@ -4,9 +4,8 @@
 // that notices changed inputs between starts and is what is written.
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { RUN_META_DIR } from '../executors/types.js';
-import { materializeTree, writeRendered } from '../template/copy.js';
+import { materializeTree, preparePathInside, writeRendered } from '../template/copy.js';
 import { renderTemplate } from '../template/render.js';
 import type { BatchPlan } from './plan.js';
 
@@ -40,8 +39,9 @@ export function renderInputs(plan: BatchPlan, context: Readonly<Record<string, u
  */
 export async function prepareRunDirectory(plan: BatchPlan, dir: string, inputs: RenderedInputs): Promise<void> {
   if (!pathExists(dir)) await materializeTree(plan.tree, dir);
-  // The run's own files (task output, job markers) live here from the start.
-  mkdirSync(path.join(dir, RUN_META_DIR), { recursive: true });
+  // The run's own files (task output, job markers) live here from the start; never through a link.
+  const meta = preparePathInside(dir, RUN_META_DIR);
+  if (!pathExists(meta)) mkdirSync(meta);
   for (const { template, text } of inputs.files) {
     await writeRendered(dir, template, text, plan.compiled.modes.get(template) ?? 0o644);
   }

@@ -10,7 +10,7 @@
 // in the local benchmark, a third of them made here (bench/RESULTS.md). Reading the tree, once per batch, stays
 // asynchronous.
 import fs from 'node:fs/promises';
-import { constants, copyFileSync, chmodSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
+import { constants, copyFileSync, chmodSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { RunDirError, TemplateError } from '../errors.js';
@@ -163,8 +163,34 @@ export async function materializeTree(tree: TemplateTree, dest: string): Promise
 }
 
 /**
- * Writes a rendered template to its path without `.j2` under `dest` (folders created as needed), with the
- * template's permission bits, and returns the path written. An existing file is replaced, as on pickup.
+ * Makes the folders of `rel` under `dest` (which must exist) and returns the absolute path of `rel`, refusing to go
+ * through a symbolic link: in a run directory made earlier (-p, a resume, the next cycle) a link may point anywhere,
+ * and what the tool writes must stay inside the run directory. A link at `rel` itself is removed: the caller
+ * writes a file in its place.
+ */
+export function preparePathInside(dest: string, rel: string): string {
+  const parts = path.normalize(rel).split(path.sep);
+  let current = dest;
+  for (const [i, part] of parts.entries()) {
+    current = path.join(current, part);
+    const stat = lstatSync(current, { throwIfNoEntry: false });
+    const last = i === parts.length - 1;
+    if (stat?.isSymbolicLink()) {
+      if (last) {
+        unlinkSync(current);
+        break;
+      }
+      throw new TemplateError('ERR_TEMPLATE_COPY', `${current} is a symbolic link (to ${readlinkSync(current)}): refusing to write ${rel} through it, outside the run directory`);
+    }
+    if (!last && stat === undefined) mkdirSync(current);
+  }
+  return current;
+}
+
+/**
+ * Writes a rendered template to its path without `.j2` under `dest` (folders created as needed, never through a
+ * symbolic link), with the template's permission bits, and returns the path written. An existing file is
+ * replaced, as on pickup; so is a link in its place.
  */
 export async function writeRendered(dest: string, template: string, text: string, mode: number): Promise<string> {
   if (!template.endsWith('.j2')) {
@@ -172,7 +198,7 @@ export async function writeRendered(dest: string, template: string, text: string
   }
   const file = path.join(dest, template.slice(0, -'.j2'.length));
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    preparePathInside(dest, template.slice(0, -'.j2'.length));
     try {
       writeFileSync(file, text);
     } catch (error) {

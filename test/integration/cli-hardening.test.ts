@@ -64,3 +64,48 @@ describe('faults the user can act on (CLI)', function () {
     await fs.writeFile(path.join(dir, 'go'), '');
   });
 });
+
+describe('no writes through symbolic links (CLI)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs();
+  after(() => tmp.cleanup());
+
+  /** An ensemble whose template directory holds `links` (name → target), rendering `templates`. */
+  async function linked(dir: string, templates: string[], links: Record<string, string>, files: Record<string, string>): Promise<void> {
+    const yaml = config().replace('templates: [job.sh.j2]', `templates: [${['job.sh.j2', ...templates].join(', ')}]`);
+    await writeFiles(dir, { 'c.yaml': yaml, 'tpl/job.sh.j2': JOB_TEMPLATE, ...files });
+    for (const [name, target] of Object.entries(links)) await fs.symlink(target, path.join(dir, 'tpl', name));
+  }
+
+  it('replaces a link where a template renders with the rendered file, and leaves what it pointed to alone', async () => {
+    const dir = await tmp.make();
+    const outside = await tmp.make('me-outside-');
+    await fs.writeFile(path.join(outside, 'x'), 'precious\n');
+    await linked(dir, ['out.txt.j2'], { 'out.txt': path.join(outside, 'x') }, { 'tpl/out.txt.j2': 'run {{ run.id }}\n' });
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(await fs.readFile(path.join(outside, 'x'), 'utf8')).to.equal('precious\n');
+    expect((await fs.lstat(path.join(dir, 'runs/alpha-0/out.txt'))).isSymbolicLink()).to.equal(false);
+    expect(await fs.readFile(path.join(dir, 'runs/alpha-0/out.txt'), 'utf8')).to.equal('run alpha-0');
+    // A picked-up directory with a link there: the link is replaced too.
+    await fs.rm(path.join(dir, 'runs/alpha-0/out.txt'));
+    await fs.symlink(path.join(outside, 'x'), path.join(dir, 'runs/alpha-0/out.txt'));
+    await fs.rm(path.join(dir, '.model_ensemble'), { recursive: true });
+    const again = await runCli(dir, ['-p', 'c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(await fs.readFile(path.join(outside, 'x'), 'utf8')).to.equal('precious\n');
+    expect(await fs.readFile(path.join(dir, 'runs/alpha-0/out.txt'), 'utf8')).to.equal('run alpha-0');
+  });
+
+  it('refuses a template that renders inside a linked folder with exit 2, before anything is written', async () => {
+    const dir = await tmp.make();
+    const outside = await tmp.make('me-outside-');
+    await fs.writeFile(path.join(outside, 'p.nml.j2'), 'x = {{ run.value }}\n');
+    await linked(dir, ['inputs/p.nml.j2'], { inputs: outside }, {});
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.contain(`template inputs/p.nml.j2 renders to inputs/p.nml, inside the symbolic link inputs -> ${outside}`);
+    expect(await fs.readdir(outside)).to.deep.equal(['p.nml.j2']);
+    expect(await fs.readdir(dir)).to.have.members(['c.yaml', 'tpl']);
+  });
+});
