@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   ERR_TEMPLATE_COPY: { class: 'TemplateError', exit: 'failed', meaning: 'the template directory cannot be copied into a run directory' },
   ERR_RUNDIR_EXISTS: { class: 'RunDirError', exit: 'usage', meaning: 'run directories exist that this ensemble did not make (use `-p`)' },
   ERR_LOCKED: { class: 'LockError', exit: 'usage', meaning: 'another process runs this ensemble' },
+  ERR_STATE_TAKEN: { class: 'UsageError', exit: 'usage', meaning: 'the state directory belongs to another configuration or working directory (use `--state-dir`)' },
   ERR_TASK_FAILED: { class: 'TaskError', exit: 'failed', meaning: "a task's command failed" },
   ERR_TASK_ARGS: { class: 'TaskError', exit: 'failed', meaning: 'a task was given arguments it cannot use' },
   ERR_TASK_ARG_UNDEFINED: { class: 'TaskError', exit: 'failed', meaning: 'a `run.` argument names an undefined value' },

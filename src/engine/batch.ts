@@ -6,6 +6,7 @@ import { isAbortError } from '../errors.js';
 import type { RunSpec } from '../config/types.js';
 import { runTasks } from '../tasks/runner.js';
 import type { RunRecord } from '../state/types.js';
+import { reportDrift } from './drift.js';
 import type { BatchPlan } from './plan.js';
 import { executeRun } from './run.js';
 import { batchTaskContext } from './task-context.js';
@@ -52,6 +53,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     if (batch.repeat && known.failure === undefined) cycle++;
     else if (!batch.repeat && known.failure === undefined && finishedIn(env, candidates, cycle).length === candidates.length) {
       log.info(`batch ${batch.name}: already done`);
+      reportDrift(env, plan, candidates, cycle);
       return { runs: finishedIn(env, candidates, cycle), failure: undefined, alreadyDone: true };
     }
   }
@@ -80,6 +82,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
 
     const done = finishedIn(env, candidates, cycle).length;
     if (done > 0) log.info(`batch ${batch.name}: ${done} of ${candidates.length} runs already finished, not redone`);
+    reportDrift(env, plan, candidates, cycle);
     const thisCycle = cycle;
     const results = await forEachAtMost(candidates, batch.maxruns, async (spec) => executeRun(env, plan, spec, thisCycle));
     for (const record of results) finished.set(record.id, record);

@@ -9,7 +9,7 @@ import type { Batch, RunSpec } from '../config/types.js';
 import { codeOf, EnsembleError, isAbortError, type ErrorCode } from '../errors.js';
 import type { JobStatus } from '../executors/types.js';
 import { runTasks } from '../tasks/runner.js';
-import { FINAL_RUN_STATES, type RunRecord } from '../state/types.js';
+import type { RunRecord } from '../state/types.js';
 import { buildRunContext } from './context.js';
 import { submitAndWait } from './job.js';
 import type { BatchPlan } from './plan.js';
@@ -96,22 +96,6 @@ async function resumePoint(env: RunEnv, batch: Batch, spec: RunSpec, cycle: numb
   }
 }
 
-/** Warns when a run finished or in flight was prepared from inputs that differ from what the configuration gives now. */
-function reportChangedInputs(env: RunEnv, record: RunRecord, attempt: Attempt): void {
-  if (!record.inputs) return;
-  let digest: string;
-  try {
-    digest = attempt.inputs().digest;
-  } catch {
-    return;
-  }
-  if (digest === record.inputs) return;
-  const what = FINAL_RUN_STATES.has(record.state) ? `${record.state} with` : `is ${record.state} with`;
-  env.options.logger.warn(
-    `run ${record.id} ${what} inputs that differ from what the configuration renders now; it is left as it is (\`model_ensemble rerun --runs ${record.id}\` runs it again)`,
-  );
-}
-
 /**
  * Runs run `spec` of `cycle` to its end (all the attempts its retry policy allows) and returns its record;
  * resolves with the run still in flight when the ensemble is stopped.
@@ -134,7 +118,6 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
   let cutWhilePreparing = machine.get(id)?.cycle === cycle && machine.get(id)?.state === 'preparing';
   let start = await resumePoint(env, batch, spec, cycle);
   let attempt = new Attempt(env, plan, spec, cycle, current().attempt);
-  if (start !== 'prepare') reportChangedInputs(env, current(), attempt);
 
   const cancelIfRequested = async (): Promise<RunRecord | undefined> =>
     env.cancels.has(id) ? machine.move({ run: id, state: 'cancelled', reason: 'cancelled by request' }) : undefined;

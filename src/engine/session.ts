@@ -2,6 +2,7 @@
 // jobs go to. Commands open a session, act, and close it; only a session's holder writes the journal. When another
 // process holds the lock, `rerun` and `cancel` leave it a request instead (state/requests.ts).
 import os from 'node:os';
+import path from 'node:path';
 import type { Ensemble } from '../config/types.js';
 import { LockError } from '../errors.js';
 import { readExecutorName, type ExecutorName } from '../executors/names.js';
@@ -10,8 +11,10 @@ import type { Executor } from '../executors/types.js';
 import { createSilentLogger, type Logger } from '../log.js';
 import { Lock } from '../state/lock.js';
 import { ensembleIdOf } from '../state/ensemble-id.js';
+import { readJournal, replayEntries } from '../state/replay.js';
 import { writeRequest, type Request } from '../state/requests.js';
-import { RunStore } from '../state/store.js';
+import { assertOwner, ownerOf, type StateOwner } from '../state/owner.js';
+import { JOURNAL_FILE, RunStore } from '../state/store.js';
 import type { RunState } from '../state/types.js';
 import { CancelRequests } from './cancel-requests.js';
 import { cancelRuns, rerunRuns, type CancelOutcome } from './control.js';
@@ -26,6 +29,8 @@ export interface SessionOptions {
   readonly shell?: string;
   /** Milliseconds a just-submitted job may stay unknown to the scheduler (`-st`). */
   readonly submitGraceMs?: number;
+  /** Whose state this must be: a state directory another configuration or working directory uses is refused. */
+  readonly owner?: StateOwner;
 }
 
 /** An ensemble's state, held: the lock taken, the journal replayed, the executor made. */
@@ -49,6 +54,14 @@ export class Session {
     const lock = await Lock.acquire(options.stateDir);
     try {
       const store = await RunStore.open(options.stateDir, logger);
+      if (options.owner) {
+        try {
+          assertOwner(options.stateDir, store.state, options.owner);
+        } catch (error) {
+          await store.close();
+          throw error;
+        }
+      }
       const name = options.executor ?? readExecutorName(store.state.executor);
       const executor = createExecutor(name, {
         shell: options.shell ?? '/bin/bash',
@@ -72,9 +85,9 @@ export class Session {
     return ensembleIdOf(this.stateDir);
   }
 
-  /** Journals the start of a run of the ensemble (which executor its jobs go to, from where). */
-  async noteStart(executor: ExecutorName, configFile: string): Promise<void> {
-    await this.store.note({ kind: 'start', executor, config: configFile, host: os.hostname(), pid: process.pid });
+  /** Journals the start of a run of the ensemble: which executor its jobs go to, and whose state this is. */
+  async noteStart(executor: ExecutorName, owner: StateOwner): Promise<void> {
+    await this.store.note({ kind: 'start', executor, config: owner.config, cwd: owner.cwd, host: os.hostname(), pid: process.pid });
   }
 
   /** Releases the executor, the journal and the lock, in that order. */
@@ -94,12 +107,15 @@ export interface ControlResult extends CancelOutcome {
 }
 
 /** Applies `work` in a session of its own, or leaves `request` for the orchestrator that holds the lock. */
-async function applyOrRequest(stateDir: string, request: Request, work: (session: Session) => Promise<CancelOutcome>): Promise<ControlResult> {
+async function applyOrRequest(ensemble: Ensemble, stateDir: string, request: Request, work: (session: Session) => Promise<CancelOutcome>): Promise<ControlResult> {
+  const owner = ownerOf(ensemble.file, ensemble.cwd);
   let session: Session;
   try {
-    session = await Session.open({ stateDir });
+    session = await Session.open({ stateDir, owner });
   } catch (error) {
     if (!(error instanceof LockError)) throw error;
+    // The running orchestrator's journal says whose it is: a request goes only to this ensemble's.
+    assertOwner(stateDir, replayEntries((await readJournal(path.join(stateDir, JOURNAL_FILE))).entries), owner);
     await writeRequest(stateDir, request);
     return { applied: 'requested', runs: [...request.runs], jobs: [] };
   }
@@ -111,8 +127,8 @@ async function applyOrRequest(stateDir: string, request: Request, work: (session
 }
 
 /** `rerun`: marks runs `ids`, and every run that ended in one of `states`, to run again on the next start. */
-export async function rerunEnsemble(stateDir: string, ids: readonly string[], states: ReadonlyArray<'failed' | 'cancelled'>): Promise<ControlResult> {
-  return applyOrRequest(stateDir, { action: 'rerun', runs: ids, states }, async (session) => ({
+export async function rerunEnsemble(ensemble: Ensemble, stateDir: string, ids: readonly string[], states: ReadonlyArray<'failed' | 'cancelled'>): Promise<ControlResult> {
+  return applyOrRequest(ensemble, stateDir, { action: 'rerun', runs: ids, states }, async (session) => ({
     runs: await rerunRuns(new RunMachine(session.store), ids, states as readonly RunState[]),
     jobs: [],
   }));
@@ -120,7 +136,7 @@ export async function rerunEnsemble(stateDir: string, ids: readonly string[], st
 
 /** `cancel`: cancels runs `ids` of `ensemble` (every unfinished run when empty), their jobs included. */
 export async function cancelEnsemble(stateDir: string, ensemble: Ensemble, ids: readonly string[]): Promise<ControlResult> {
-  return applyOrRequest(stateDir, { action: 'cancel', runs: ids }, async (session) =>
+  return applyOrRequest(ensemble, stateDir, { action: 'cancel', runs: ids }, async (session) =>
     cancelRuns(
       {
         machine: new RunMachine(session.store),

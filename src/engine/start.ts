@@ -8,6 +8,7 @@ import type { RunEntry, RunRecord } from '../state/types.js';
 import { runEnsemble } from './orchestrator.js';
 import type { BatchPlan } from './plan.js';
 import { createSubmitRate } from './rate.js';
+import { ownerOf } from '../state/owner.js';
 import { Session } from './session.js';
 import type { EngineOptions, EnsembleOutcome } from './types.js';
 
@@ -37,7 +38,9 @@ export interface StartOptions {
 /** Runs the ensemble to its end in a session of its own; throws LockError when another process runs it. */
 export async function startEnsemble(options: StartOptions): Promise<EnsembleOutcome> {
   const { settings } = options;
+  const owner = ownerOf(options.ensemble.file, options.ensemble.cwd);
   const session = await Session.open({
+    owner,
     stateDir: options.stateDir,
     executor: options.executor,
     logger: options.logger,
@@ -46,7 +49,7 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
   });
   if (options.onRunState) session.store.on('run:state', options.onRunState);
   try {
-    await session.noteStart(options.executor, options.ensemble.file);
+    await session.noteStart(options.executor, owner);
     const { submitRate, submitGraceMs: _grace, ...engine } = settings;
     const rate = createSubmitRate(submitRate, session.executor.capabilities.remote);
     // Losing the lock to another process stops this one as a first Ctrl-C would.

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { loadEnsemble } from '../config/load.js';
 import { readLiveHolder, type LockHolder } from '../state/lock.js';
+import { describeOtherOwner, ownerOf } from '../state/owner.js';
 import { resolveStateDir } from '../state/paths.js';
 import { summarize, type BatchRow, type Layout } from '../state/queries.js';
 import { readJournal, replayEntries } from '../state/replay.js';
@@ -23,6 +24,8 @@ export interface StatusReport {
   readonly started: boolean;
   /** Why the configuration could not be read (then only the journal's runs are shown). */
   readonly configProblem: string | undefined;
+  /** Why the state directory is not this configuration's (then only the journal's runs are shown). */
+  readonly ownerProblem: string | undefined;
 }
 
 export interface StatusOptions {
@@ -47,6 +50,8 @@ export async function readStatus(config: string, options: StatusOptions = {}): P
   }
   const contents = await readJournal(path.join(stateDir, JOURNAL_FILE));
   const state = replayEntries(contents.entries);
+  const ownerProblem = describeOtherOwner(stateDir, state, ownerOf(file, cwd));
+  if (ownerProblem !== undefined) layout = undefined;
   return {
     file,
     stateDir,
@@ -56,5 +61,6 @@ export async function readStatus(config: string, options: StatusOptions = {}): P
     batches: summarize(state, layout),
     started: contents.entries.length > 0,
     configProblem,
+    ownerProblem,
   };
 }

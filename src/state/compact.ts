@@ -70,7 +70,10 @@ function compactRun(record: RunRecord): RunEntry[] {
 export function compactState(state: EnsembleState): JournalEntry[] {
   const entries: JournalEntry[] = [];
   const now = new Date().toISOString();
-  if (state.executor !== undefined) entries.push({ t: now, kind: 'start', executor: state.executor, config: '', host: '', pid: 0 });
+  if (state.executor !== undefined) {
+    const owner = state.owner ? { config: state.owner.config, ...(state.owner.cwd !== undefined ? { cwd: state.owner.cwd } : {}) } : { config: '' };
+    entries.push({ t: now, kind: 'start', executor: state.executor, ...owner, host: '', pid: 0 });
+  }
   for (const [phase, { failure }] of state.processes) entries.push({ t: now, kind: 'process', phase, ...(failure !== undefined ? { failure } : {}) });
   for (const batch of state.batches.values()) {
     entries.push({ t: now, kind: 'batch', batch: batch.name, cycle: batch.cycle, phase: batch.phase, ...(batch.failure !== undefined ? { failure: batch.failure } : {}) });

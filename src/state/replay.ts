@@ -96,6 +96,8 @@ export function applyJournalEntry(state: EnsembleState, entry: JournalEntry): vo
     state.processes.set(entry.phase, entry.failure !== undefined ? { failure: entry.failure } : {});
   } else {
     state.executor = entry.executor;
+    // A compacted journal of an earlier version kept no configuration: its owner is unknown, not ''.
+    if (entry.config !== '') state.owner = { config: entry.config, cwd: entry.cwd };
   }
 }
 

@@ -109,7 +109,10 @@ export interface MetaEntry {
   readonly t: string;
   readonly kind: 'start';
   readonly executor: string;
+  /** The real path of the configuration file. */
   readonly config: string;
+  /** The real path of the working directory it ran from (absent in journals of earlier versions). */
+  readonly cwd?: string;
   readonly host: string;
   readonly pid: number;
 }
@@ -140,6 +143,8 @@ export interface EnsembleState {
   readonly batches: Map<string, BatchRecord>;
   /** The executor of the latest start. */
   executor?: string;
+  /** The configuration and working directory of the latest start: whose state this is. */
+  owner?: { readonly config: string; readonly cwd: string | undefined };
   /** pre_process and post_process that ran, with their failure if any. */
   readonly processes: Map<'pre_process' | 'post_process', { failure?: string }>;
 }

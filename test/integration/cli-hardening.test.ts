@@ -109,3 +109,42 @@ describe('no writes through symbolic links (CLI)', function () {
     expect(await fs.readdir(dir)).to.have.members(['c.yaml', 'tpl']);
   });
 });
+
+describe('state that cannot be shared by accident (CLI)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs();
+  after(() => tmp.cleanup());
+
+  it('refuses a second configuration of the same name run from the same folder, naming both and --state-dir', async () => {
+    const dir = await tmp.make();
+    const sub = (name: string): string => config().replace('basedir: ./runs', `basedir: ./${name}-runs`).replace('templatedir: ../tpl', 'templatedir: ../tpl');
+    await writeFiles(dir, { 'sub1/k.yml': sub('one'), 'sub2/k.yml': sub('two'), 'tpl/job.sh.j2': JOB_TEMPLATE, 'one-runs/.keep': '', 'two-runs/.keep': '' });
+    const first = await runCli(dir, ['sub1/k.yml', 'dummy', ...FAST]);
+    expect(first.code, first.stderr).to.equal(0);
+    const second = await runCli(dir, ['sub2/k.yml', 'dummy', ...FAST]);
+    expect(second.code).to.equal(2);
+    expect(second.stderr).to.contain(`holds the ensemble of ${path.join(dir, 'sub1/k.yml')} run from ${dir}, not of ${path.join(dir, 'sub2/k.yml')}`);
+    expect(second.stderr).to.contain('--state-dir');
+    expect(await fs.readdir(path.join(dir, 'two-runs'))).to.deep.equal(['.keep']);
+    for (const command of [['status', 'sub2/k.yml'], ['rerun', 'sub2/k.yml', '--failed'], ['cancel', 'sub2/k.yml']]) {
+      const result = await runCli(dir, command);
+      expect(result.stderr, command.join(' ')).to.contain('holds the ensemble of');
+    }
+    const own = await runCli(dir, ['sub2/k.yml', 'dummy', '--state-dir', '.model_ensemble/k2', ...FAST]);
+    expect(own.code, own.stderr).to.equal(0);
+    expect(await fs.readdir(path.join(dir, 'two-runs'))).to.include('alpha-0');
+  });
+
+  it('says so when a finished ensemble\'s basedir or vars changed, instead of a bare "already done"', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 2}']), 'tpl/job.sh.j2': JOB_TEMPLATE });
+    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(0);
+    await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 3}']) });
+    const changed = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(changed.stderr).to.contain('batch alpha: already done');
+    expect(changed.stderr).to.contain('batch alpha: 1 run(s) were prepared from inputs that differ from what the configuration renders now (vars, -x or templates changed): alpha-1;');
+    await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 2}']).replace('basedir: ./runs', 'basedir: ./elsewhere') });
+    const moved = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(moved.stderr).to.contain(`batch alpha: 2 run(s) live in ${path.join(dir, 'runs')}, where the journal made them, not in ${path.join(dir, 'elsewhere')}`);
+  });
+});

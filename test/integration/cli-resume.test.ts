@@ -260,7 +260,7 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(grown.code, grown.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-3/starts.txt'))).to.deep.equal(['attempt 1 v2']);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
-    expect(grown.stderr).to.match(/run alpha-0 succeeded with inputs that differ/);
+    expect(grown.stderr).to.match(/batch alpha: 3 run\(s\) were prepared from inputs that differ from what the configuration renders now .*: alpha-0, alpha-1, alpha-2;/);
   });
 
   it('ignores a torn last journal line with a warning and carries on', async () => {

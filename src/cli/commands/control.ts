@@ -37,8 +37,8 @@ function requested(result: ControlResult, action: string): string {
 /** `rerun`: marks runs to run again on the next start. */
 export async function rerunCommand(request: ControlRequest): Promise<number> {
   if (request.states.length === 0 && request.runs.length === 0) throw new UsageError('rerun: say which runs: --failed, --cancelled, or --runs a-1,b-0');
-  const { stateDir } = await locate(request);
-  const result = await rerunEnsemble(stateDir, request.runs, request.states);
+  const { stateDir, ensemble } = await locate(request);
+  const result = await rerunEnsemble(ensemble, stateDir, request.runs, request.states);
   if (result.applied === 'requested') request.out(requested(result, 'rerun'));
   else request.out(result.runs.length > 0 ? `${result.runs.length} run(s) will run again on the next start: ${result.runs.join(', ')}\n` : 'no finished run to rerun\n');
   return EXIT.ok;

@@ -51,6 +51,7 @@ export async function statusCommand(request: StatusRequest): Promise<number> {
   if (report.configProblem !== undefined) {
     request.err(`model_ensemble status: the configuration cannot be read (${report.configProblem}); showing the journal only\n`);
   }
+  if (report.ownerProblem !== undefined) request.err(`model_ensemble status: ${report.ownerProblem}; showing what it holds\n`);
   if (request.json) {
     const { stateDir, executor, runningBy, batches } = report;
     request.out(`${JSON.stringify({ stateDir, executor, runningBy, batches }, null, 2)}\n`);
