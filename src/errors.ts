@@ -25,7 +25,7 @@ export function formatWhere(where: Where): string {
 export type ExitKind = 'usage' | 'failed';
 
 /** The classes errors are raised with, by the area they come from. */
-export type ErrorClassName = 'UsageError' | 'ConfigError' | 'TemplateError' | 'RunDirError' | 'TaskError' | 'ExecutorError' | 'LockError';
+export type ErrorClassName = 'UsageError' | 'ConfigError' | 'TemplateError' | 'RunDirError' | 'TaskError' | 'ExecutorError' | 'LockError' | 'StateError';
 
 interface CodeInfo {
   /** The class that raises it; null for a code only ever recorded as a run's reason, never thrown. */
@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   ERR_TEMPLATE_COPY: { class: 'TemplateError', exit: 'failed', meaning: 'the template directory cannot be copied into a run directory' },
   ERR_RUNDIR_EXISTS: { class: 'RunDirError', exit: 'usage', meaning: 'run directories exist that this ensemble did not make (use `-p`)' },
   ERR_LOCKED: { class: 'LockError', exit: 'usage', meaning: 'another process runs this ensemble' },
+  ERR_STATE_UNUSABLE: { class: 'UsageError', exit: 'usage', meaning: 'the state directory, its journal or lock, or `logs/` cannot be used (not a folder or file as it must be, or not writable)' },
+  ERR_JOURNAL_WRITE: { class: 'StateError', exit: 'failed', meaning: 'the journal could not be written (disk full, quota): the orchestrator stopped before acting on it; free space and run the same command again' },
   ERR_STATE_TAKEN: { class: 'UsageError', exit: 'usage', meaning: 'the state directory belongs to another configuration or working directory (use `--state-dir`)' },
   ERR_TASK_FAILED: { class: 'TaskError', exit: 'failed', meaning: "a task's command failed" },
   ERR_TASK_ARGS: { class: 'TaskError', exit: 'failed', meaning: 'a task was given arguments it cannot use' },
@@ -143,6 +145,9 @@ export class TaskError extends AreaError<'TaskError'> {}
 
 /** A scheduler or local-process problem: submission, status query, cancellation. */
 export class ExecutorError extends AreaError<'ExecutorError'> {}
+
+/** The ensemble's state could not be kept: a journal write failed. Nothing is acted upon after it. */
+export class StateError extends AreaError<'StateError'> {}
 
 /** The ensemble is being run by another process. */
 export class LockError extends EnsembleError {

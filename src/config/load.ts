@@ -11,9 +11,10 @@ import { expandRuns } from './expand.js';
 import { explainSchemaErrors } from './messages.js';
 import { checkBatchFiles, resolveBatchDirs } from './paths.js';
 import { isMapping, toPlain, valueAt } from './plain.js';
-import type { PositionMap } from './positions.js';
+import type { PathSegment, PositionMap } from './positions.js';
 import { validateConfig } from './validate.js';
 import type { RawBatch } from './schema.js';
+import { checkTaskPaths } from './task-checks.js';
 import { buildTaskSpecs } from './task-specs.js';
 import type { Batch, Ensemble } from './types.js';
 import { parseYaml11 } from './yaml11.js';
@@ -35,6 +36,9 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
     const where = { file: show(absolute), line: 1, col: 1 };
     throw new ConfigError('ERR_CONFIG_INVALID', [{ where, message: 'the file is empty; a configuration starts with "ensemble:" and lists its batches' }]);
   }
+  // No file name, command or value can hold a NUL: refused wherever it is, with its place.
+  const nuls = findNulStrings(read.value).map((path) => ({ where: read.positions.where(path), message: 'this text holds a NUL character (\\0), which no file name, command or value can hold' }));
+  if (nuls.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(nuls));
   // The validator sees plain numbers and strings; the ensemble keeps the values as read.
   const plain = toPlain(read.value);
   const errors = await validateConfig(plain);
@@ -56,7 +60,7 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
   // From here the file is valid: the schema's types hold for the plain copy.
   const typed = valueAt(read.value, ['ensemble']) as Record<string, unknown>;
   const vars = typed.vars;
-  return {
+  const ensemble: Ensemble = {
     file: absolute,
     name: path.parse(absolute).name,
     cwd,
@@ -65,6 +69,9 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
     postProcess: buildTaskSpecs(typed.post_process, ['ensemble', 'post_process'], read.positions),
     batches: drafts.map((draft) => buildBatch(draft, cwd, read.positions)),
   };
+  const taskProblems = checkTaskPaths(ensemble);
+  if (taskProblems.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(taskProblems));
+  return ensemble;
 }
 
 /** A valid batch draft as the engine's Batch. */
@@ -94,11 +101,22 @@ function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap): Bat
   };
 }
 
-/** The file's text; a missing or unreadable file is a ConfigError naming it. */
+/** The largest configuration file read: far more than any written by hand (long run lists are a sweep's job). */
+const MAX_CONFIG_BYTES = 32 * 1024 * 1024;
+
+/** The file's text; a missing, unreadable, special or oversized file is a ConfigError naming it. */
 async function readConfig(file: string, shown: string): Promise<string> {
+  const refuse = (message: string): never => {
+    throw new ConfigError('ERR_CONFIG_NOT_FOUND', [{ where: { file: shown }, message }]);
+  };
   try {
+    const stat = await fs.stat(file);
+    // A device or a pipe (/dev/zero) would be read without end.
+    if (stat.isFile() && stat.size > MAX_CONFIG_BYTES) refuse(`the file is ${Math.round(stat.size / 1024 / 1024)} MB; a configuration is at most ${MAX_CONFIG_BYTES / 1024 / 1024} MB`);
+    if (!stat.isFile() && !stat.isDirectory()) refuse('this is not a regular file; give the configuration file itself');
     return await fs.readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const message =
       code === 'ENOENT'
@@ -108,6 +126,21 @@ async function readConfig(file: string, shown: string): Promise<string> {
           : `cannot read the configuration file: ${(error as Error).message}`;
     throw new ConfigError('ERR_CONFIG_NOT_FOUND', [{ where: { file: shown }, message }], { cause: error });
   }
+}
+
+/** The paths of every key or string value holding a NUL character. */
+function findNulStrings(value: unknown, path: PathSegment[] = [], found: PathSegment[][] = []): PathSegment[][] {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => findNulStrings(item, [...path, index], found));
+  } else if (isMapping(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\0')) found.push([...path, key]);
+      findNulStrings(item, [...path, key], found);
+    }
+  }
+  return found;
 }
 
 /** A path as messages show it: relative to the working directory when inside it. */

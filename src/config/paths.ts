@@ -35,6 +35,18 @@ async function kindOf(file: string): Promise<'file' | 'directory' | 'other' | un
 /** Whether a relative path stays inside its directory. */
 const staysInside = (relative: string): boolean => !path.isAbsolute(relative) && !path.normalize(relative).split(path.sep).includes('..');
 
+/** Problems with a basedir: the top of the file system, or a place under a file, where no folder can be made. */
+async function checkBasedir(basedir: string, where: Problem['where'], show: (file: string) => string): Promise<Problem[]> {
+  if (basedir === path.parse(basedir).root) return [{ where, message: `basedir ${basedir} is the top of the file system: give a folder of its own for the run directories` }];
+  // The nearest part of the path that exists must be a folder, or the run directories cannot be made.
+  for (let dir = basedir; ; dir = path.dirname(dir)) {
+    const kind = await kindOf(dir);
+    if (kind === 'directory') return [];
+    if (kind !== undefined) return [{ where, message: `basedir ${show(basedir)} cannot be made: ${show(dir)} is a file, not a folder` }];
+    if (path.dirname(dir) === dir) return [];
+  }
+}
+
 /**
  * Checks that templatedir is a directory holding every listed template, and that job_file is rendered from one of
  * them or found there. Each problem is placed at the key that names the missing thing. `show` shortens paths.
@@ -44,6 +56,7 @@ export async function checkBatchFiles(draft: BatchDraft, dirs: BatchDirs, positi
   const at = (key: string, ...rest: (string | number)[]) => positions.where([...draft.keyPath(key), ...rest]);
   // A value from batch_config resolves differently per batch: say which batch it failed for.
   const forBatch = (key: string): string => (draft.isShared(key) ? ` (for ${formatKeyPath(draft.path)})` : '');
+  problems.push(...(await checkBasedir(dirs.basedir, at('basedir'), show)));
   const kind = await kindOf(dirs.templatedir);
   if (kind !== 'directory') {
     const what = kind === undefined ? 'does not exist' : 'is not a directory';

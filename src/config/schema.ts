@@ -18,9 +18,11 @@ import { TASK_LIST } from './task-schema.js';
 const TASKS = Type.Unsafe<unknown[] | null>({ $ref: '#/definitions/task_list' });
 
 // A run directory is `<basedir>/<name>-<idx>`, and the name tags jobs: no path separators, no blanks, not `.`/`..`.
+// At most 200 characters: with `-<index>` (or a label) the run directory's name must stay within a file system's 255.
 const NAME = Type.String({
-  pattern: '^(?!\\.\\.?$)[^/\\\\\\s]+$',
-  expected: 'a name usable as a directory name (no "/", "\\" or spaces, not "." or "..")',
+  pattern: '^(?!\\.\\.?$)[^/\\\\\\s\\x00-\\x1f]+$',
+  maxLength: 200,
+  expected: 'a name usable as a directory name (no "/", "\\", spaces or control characters, not "." or "..", at most 200 characters)',
   description: 'The batch name: prefix of its run ids and run directories. Unique in the file.',
 });
 

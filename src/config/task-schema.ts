@@ -51,12 +51,16 @@ const TASK_ARGS: Readonly<Record<string, { args: TProperties; description: strin
       dest: Type.String({ description: 'The directory that receives the run directory.' }),
       include: Type.Optional(stringOrList),
       exclude: Type.Optional(stringOrList),
-      cwd: Type.Optional(Type.String({ description: 'The directory to copy instead of the run directory.' })),
+      cwd: Type.Optional(Type.String({ description: 'The directory to copy instead of the run directory (inside it, unless outside: true).' })),
+      outside: Type.Optional(Type.Boolean({ description: 'Allow copying a cwd outside the run directory.' })),
     },
   },
   remove: {
     description: 'Removes the run directory, or the given directory.',
-    args: { directory: Type.Optional(Type.String({ description: 'The directory to remove (default: the run directory).' })) },
+    args: {
+      directory: Type.Optional(Type.String({ description: 'The directory to remove (default: the run directory); relative to basedir.' })),
+      outside: Type.Optional(Type.Boolean({ description: 'Allow removing a directory outside the basedir (the working directory for pre/post_process), or one holding other runs.' })),
+    },
   },
 };
 

@@ -2,7 +2,7 @@
 // run), and where each is written. model-ensembler's `value` key is accepted by the schema and dropped here.
 import { isMapping } from './plain.js';
 import type { PathSegment, PositionMap } from './positions.js';
-import type { TaskSpec } from './types.js';
+import type { Ensemble, TaskSpec } from './types.js';
 
 /** The tasks of a validated list at `path`; an empty value (`pre_run:`) is no tasks. */
 export function buildTaskSpecs(list: unknown, path: readonly PathSegment[], positions: PositionMap): TaskSpec[] {
@@ -12,4 +12,9 @@ export function buildTaskSpecs(list: unknown, path: readonly PathSegment[], posi
       ? [{ name: String(task.name), args: isMapping(task.args) ? { ...task.args } : {}, where: positions.where([...path, index]) }]
       : [],
   );
+}
+
+/** Every task of an ensemble: pre/post_process, then each batch's pre_batch, pre_run, post_run and post_batch. */
+export function allTasks(ensemble: Ensemble): TaskSpec[] {
+  return [...ensemble.preProcess, ...ensemble.postProcess, ...ensemble.batches.flatMap((b) => [...b.preBatch, ...b.preRun, ...b.postRun, ...b.postBatch])];
 }

@@ -19,8 +19,11 @@ export interface YamlRead {
   readonly problems: readonly Problem[];
 }
 
-// Aliases can make a small file expand enormously ("billion laughs"); no configuration needs this many values.
+// Aliases can make a small file expand enormously ("billion laughs"): values are counted as they are read, so such
+// a file is refused at once. No configuration needs this many values, nor this many repeated through aliases (a
+// `<<: *defaults` in each of a thousand runs is some ten thousand).
 const MAX_VALUES = 2_000_000;
+const MAX_ALIASED_VALUES = 100_000;
 
 /** Explicit tags whose values read as PyYAML reads them; yaml11-tags.ts gives the scalars their meaning. */
 const SUPPORTED_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'timestamp', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`));
@@ -36,6 +39,9 @@ class TreeReader {
   /** The lines of the `runs:` keys whose list was read line by line and found here. */
   readonly consumed = new Set<number>();
   #count = 0;
+  /** Values read through an alias, and how many aliases are being expanded now. */
+  #aliased = 0;
+  #aliasDepth = 0;
   readonly #active = new Set<Node>();
 
   constructor(
@@ -58,13 +64,22 @@ class TreeReader {
   /** The value of `node` at `path`; `at` is where the node is written (an alias's own place, not its anchor's). */
   read(node: unknown, path: PathSegment[], at?: number): unknown {
     if (++this.#count > MAX_VALUES) {
-      if (this.#count === MAX_VALUES + 1) this.problem(at ?? 0, `aliases expand to more than ${MAX_VALUES} values`);
+      if (this.#count === MAX_VALUES + 1) this.problem(at ?? 0, `the file holds more than ${MAX_VALUES} values`);
+      return null;
+    }
+    if (this.#aliasDepth > 0 && ++this.#aliased > MAX_ALIASED_VALUES) {
+      if (this.#aliased === MAX_ALIASED_VALUES + 1) this.problem(at ?? 0, `aliases repeat more than ${MAX_ALIASED_VALUES} values (aliases of aliases multiply); write the values out, or use fewer levels of aliases`);
       return null;
     }
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
       if (!target) return null; // yaml has already reported the unknown anchor
-      return this.read(target, path, node.range?.[0] ?? 0);
+      this.#aliasDepth++;
+      try {
+        return this.read(target, path, node.range?.[0] ?? 0);
+      } finally {
+        this.#aliasDepth--;
+      }
     }
     if (!isScalar(node) && !isMap(node) && !isSeq(node)) return null;
     if (node.tag && !SUPPORTED_TAGS.has(node.tag)) {
@@ -145,7 +160,7 @@ class TreeReader {
   readFastList(list: FastList, path: PathSegment[]): unknown[] | null {
     this.#count += 1 + list.entries.reduce((sum, entry) => sum + 1 + entry.pairs.length, 0);
     if (this.#count > MAX_VALUES) {
-      this.problem(0, `aliases expand to more than ${MAX_VALUES} values`);
+      this.problem(0, `the file holds more than ${MAX_VALUES} values`);
       return null;
     }
     // Keys read line by line are plain words: their pointers need no escaping.

@@ -2,7 +2,8 @@
 // programs the ensemble needs that this machine lacks.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Ensemble, TaskSpec } from '../config/types.js';
+import { allTasks } from '../config/task-specs.js';
+import type { Ensemble } from '../config/types.js';
 import { formatWhere, RunDirError, UsageError } from '../errors.js';
 import type { ExecutorName } from '../executors/names.js';
 import { EXECUTOR_PROGRAMS } from '../executors/registry.js';
@@ -48,11 +49,6 @@ export function existingDirsError(dirs: readonly string[], cwd: string): RunDirE
     `${dirs.length} run director${dirs.length === 1 ? 'y' : 'ies'} already exist: ${shown.join(', ')}${more}. ` +
       'Use -p/--pickup to render into them, or move them away.',
   );
-}
-
-/** Every task list of the ensemble, for checks over all tasks. */
-function allTasks(ensemble: Ensemble): TaskSpec[] {
-  return [...ensemble.preProcess, ...ensemble.postProcess, ...ensemble.batches.flatMap((b) => [...b.preBatch, ...b.preRun, ...b.postRun, ...b.postBatch])];
 }
 
 /**

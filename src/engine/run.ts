@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, RunSpec } from '../config/types.js';
-import { codeOf, EnsembleError, isAbortError, type ErrorCode } from '../errors.js';
+import { codeOf, EnsembleError, isAbortError, StateError, type ErrorCode } from '../errors.js';
 import type { JobStatus } from '../executors/types.js';
 import { runTasks } from '../tasks/runner.js';
 import type { RunRecord } from '../state/types.js';
@@ -163,6 +163,8 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
         return await machine.move({ run: id, state: 'succeeded' });
       }
     } catch (error) {
+      // The journal could not be written: nothing more may be recorded or done; the orchestrator stops.
+      if (error instanceof StateError) throw error;
       if (isAbortError(error) && (options.stop.aborted || options.abort.aborted)) return current();
       if (!(error instanceof EnsembleError)) options.logger.debug(`run ${id}: ${(error as Error).stack ?? String(error)}`);
       failure = { reason: error instanceof Error ? error.message : String(error), code: codeOf(error) };

@@ -1,15 +1,16 @@
 // The engine's hold on one ensemble's state: the lock, the journal (replayed into the store) and the executor its
 // jobs go to. Commands open a session, act, and close it; only a session's holder writes the journal. When another
 // process holds the lock, `rerun` and `cancel` leave it a request instead (state/requests.ts).
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Ensemble } from '../config/types.js';
-import { LockError } from '../errors.js';
+import { LockError, UsageError } from '../errors.js';
 import { readExecutorName, type ExecutorName } from '../executors/names.js';
 import { createExecutor } from '../executors/registry.js';
 import type { Executor } from '../executors/types.js';
 import { createSilentLogger, type Logger } from '../log.js';
-import { Lock } from '../state/lock.js';
+import { describeHolder, Lock, LOCK_FILE } from '../state/lock.js';
 import { ensembleIdOf } from '../state/ensemble-id.js';
 import { readJournal, replayEntries } from '../state/replay.js';
 import { writeRequest, type Request } from '../state/requests.js';
@@ -48,12 +49,16 @@ export class Session {
     this.lost = lost.signal;
   }
 
-  /** Takes the lock of `stateDir` (LockError naming the holder if another process has it) and opens the journal. */
+  /**
+   * Takes the lock of `stateDir` (LockError naming the holder if another process has it) and opens the journal;
+   * ERR_STATE_UNUSABLE (exit 2) when the state directory cannot be used.
+   */
   static async open(options: SessionOptions): Promise<Session> {
     const logger = options.logger ?? createSilentLogger();
-    const lock = await Lock.acquire(options.stateDir);
+    await assertStateLayout(options.stateDir);
+    const lock = await usingState(options.stateDir, () => Lock.acquire(options.stateDir));
     try {
-      const store = await RunStore.open(options.stateDir, logger);
+      const store = await usingState(options.stateDir, () => RunStore.open(options.stateDir, logger));
       if (options.owner) {
         try {
           assertOwner(options.stateDir, store.state, options.owner);
@@ -98,6 +103,43 @@ export class Session {
     } finally {
       await this.lock.release();
     }
+  }
+}
+
+/**
+ * Throws what opening a session on `stateDir` would throw, without taking the lock: a state directory that cannot
+ * be used (ERR_STATE_UNUSABLE) or that another process holds (LockError). For saying so before anything is written.
+ */
+export async function assertStateFree(stateDir: string): Promise<void> {
+  await assertStateLayout(stateDir);
+  const held = await describeHolder(stateDir);
+  if (held !== undefined) throw new LockError(held);
+}
+
+/** What the state directory's parts must be, where they exist: a folder, and in it a lock file and a journal file. */
+async function assertStateLayout(stateDir: string): Promise<void> {
+  const parts: Array<[string, 'folder' | 'file']> = [
+    [stateDir, 'folder'],
+    [path.join(stateDir, LOCK_FILE), 'file'],
+    [path.join(stateDir, JOURNAL_FILE), 'file'],
+  ];
+  for (const [part, kind] of parts) {
+    const stat = await fs.stat(part).catch(() => undefined);
+    if (stat === undefined || (kind === 'folder' ? stat.isDirectory() : stat.isFile())) continue;
+    const advice = part === stateDir ? 'give another with --state-dir' : 'if no model_ensemble runs this ensemble, remove it';
+    throw new UsageError(`${part} is not a ${kind}, as model_ensemble's ${kind === 'folder' ? 'state directory' : path.basename(part)} must be; ${advice}`, { code: 'ERR_STATE_UNUSABLE' });
+  }
+}
+
+/** Runs `work` on the state directory; a file-system refusal (not writable, read-only, full) is ERR_STATE_UNUSABLE. */
+async function usingState<T>(stateDir: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ENOENT too: a recursive mkdir on a read-only file system reports it.
+    if (code === undefined || !['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ENOENT'].includes(code)) throw error;
+    throw new UsageError(`cannot use the state directory ${stateDir}: ${(error as Error).message}; run from a folder you can write to, or give --state-dir`, { code: 'ERR_STATE_UNUSABLE', cause: error });
   }
 }
 

@@ -53,11 +53,12 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
     const { submitRate, submitGraceMs: _grace, ...engine } = settings;
     const rate = createSubmitRate(submitRate, session.executor.capabilities.remote);
     // Losing the lock to another process stops this one as a first Ctrl-C would.
-    const stop = AbortSignal.any([options.stop, session.lost]);
+    // So does a journal that can no longer be written: nothing is acted upon that it cannot record.
+    const stop = AbortSignal.any([options.stop, session.lost, session.store.failed]);
     const abort = AbortSignal.any([options.abort]);
     // Every run in flight listens to them: thousands of listeners are expected, not a leak.
     setMaxListeners(0, stop, abort);
-    return await runEnsemble(options.ensemble, options.plans, {
+    const outcome = await runEnsemble(options.ensemble, options.plans, {
       ...engine,
       executor: session.executor,
       store: session.store,
@@ -67,7 +68,11 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
       ensembleId: session.ensembleId,
       stop,
       abort,
+    }).catch((error: unknown) => {
+      throw session.store.failed.aborted ? session.store.failed.reason : error;
     });
+    if (session.store.failed.aborted) throw session.store.failed.reason;
+    return outcome;
   } finally {
     await session.close();
   }

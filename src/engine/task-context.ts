@@ -16,11 +16,21 @@ interface Shared {
 }
 
 /** A task context; `submit` sends extra jobs (the `submit` task) through the ensemble's executor, tagged. */
+/** Each batch's run directories, made once per batch (a batch may have thousands of runs). */
+const RUN_DIRS = new WeakMap<Batch, ReadonlySet<string>>();
+
+/** The run directories of `batch`. */
+function runDirsOf(batch: Batch): ReadonlySet<string> {
+  let dirs = RUN_DIRS.get(batch);
+  if (!dirs) RUN_DIRS.set(batch, (dirs = new Set(batch.runs.map((run) => run.dir))));
+  return dirs;
+}
+
 function buildContext(
   shared: Shared,
   level: TaskLevel,
   values: Record<string, unknown>,
-  where: { cwd: string; pathBase: string },
+  where: { cwd: string; pathBase: string; runDirs?: ReadonlySet<string> },
   owner: TagOwner,
   batchName?: string,
   outputFile?: string,
@@ -34,6 +44,7 @@ function buildContext(
     values,
     cwd,
     pathBase: where.pathBase,
+    ...(where.runDirs ? { runDirs: where.runDirs } : {}),
     shell: options.shell,
     checkIntervalMs: options.checkIntervalMs,
     ...(batchName !== undefined ? { batchName } : {}),
@@ -59,7 +70,7 @@ export function processTaskContext(shared: Shared): TaskContext {
 /** The context of a batch's pre_batch and post_batch. */
 export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
   const { options, ensemble } = shared;
-  const where = { cwd: batch.basedir, pathBase: batch.basedir };
+  const where = { cwd: batch.basedir, pathBase: batch.basedir, runDirs: runDirsOf(batch) };
   return buildContext(shared, 'batch', buildBatchContext(ensemble, batch, options.extraVars), where, { name: batch.name }, batch.name);
 }
 
@@ -69,5 +80,5 @@ export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
  */
 export function runTaskContext(shared: Shared, batch: Batch, values: Record<string, unknown>, dir: string): TaskContext {
   const owner = { name: String(values.id), cycle: Number(values.batch_idx), attempt: Number(values.attempt) };
-  return buildContext(shared, 'run', values, { cwd: dir, pathBase: batch.basedir }, owner, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
+  return buildContext(shared, 'run', values, { cwd: dir, pathBase: batch.basedir, runDirs: runDirsOf(batch) }, owner, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
 }

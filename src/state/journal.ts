@@ -6,6 +6,7 @@
 import { writeSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { StateError } from '../errors.js';
 import type { JournalEntry } from './types.js';
 
 interface Waiter {
@@ -21,6 +22,14 @@ export class Journal {
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** The first failed write: after it nothing more is written, since what reached the disk is no longer known. */
+  private failure: StateError | undefined;
+  private readonly broken = new AbortController();
+
+  /** Aborted, with the StateError, when a write has failed: whoever acts on the journal must stop. */
+  get failed(): AbortSignal {
+    return this.broken.signal;
+  }
 
   private constructor(file: string, handle: fs.FileHandle) {
     this.file = file;
@@ -36,6 +45,7 @@ export class Journal {
   /** Appends one entry; resolves once it is on disk. */
   append(entry: JournalEntry): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`journal ${this.file} is closed`));
+    if (this.failure) return Promise.reject(this.failure);
     this.pending.push(`${JSON.stringify(entry)}\n`);
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -83,7 +93,10 @@ export class Journal {
         await this.handle.datasync();
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
-        for (const waiter of waiters) waiter.reject(error);
+        this.failure ??= new StateError('ERR_JOURNAL_WRITE', `cannot write the journal ${this.file}: ${(error as Error).message}; stopped before acting on it. Free space and run the same command again`, { cause: error });
+        this.broken.abort(this.failure);
+        for (const waiter of [...waiters, ...this.waiters.splice(0)]) waiter.reject(this.failure);
+        this.pending = [];
       }
     }
     this.flushing = undefined;

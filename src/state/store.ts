@@ -9,6 +9,9 @@ import { Journal } from './journal.js';
 import { applyJournalEntry, emptyState, readJournal } from './replay.js';
 import type { BatchEntry, EnsembleState, JournalEntry, MetaEntry, ProcessEntry, RunEntry, RunRecord } from './types.js';
 
+/** A signal that never aborts, for a store without a journal. */
+const NEVER = new AbortController().signal;
+
 /** The journal's file name inside the state directory. */
 export const JOURNAL_FILE = 'journal.jsonl';
 
@@ -23,6 +26,11 @@ export class RunStore extends EventEmitter<{ 'run:state': [RunRecord, RunEntry] 
     super();
     this.state = state;
     this.journal = journal;
+  }
+
+  /** Aborted, with the StateError, once a journal write has failed: nothing may be acted upon after it. */
+  get failed(): AbortSignal {
+    return this.journal?.failed ?? NEVER;
   }
 
   /** The run records, by run id. */

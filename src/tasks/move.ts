@@ -6,6 +6,7 @@ import { TaskError } from '../errors.js';
 import { describeEnd, runCommand, succeeded } from '../process/run.js';
 import { DEFAULT_TASK_TIMEOUT_S } from './command.js';
 import { numberArg, stringArg, stringListArg } from './args.js';
+import { assertMovable } from './bounds.js';
 import type { Task } from './types.js';
 
 /** The rsync arguments for a move of `source` into `target`. */
@@ -30,6 +31,7 @@ export const moveTask: Task = {
     if (!dest) throw new TaskError('ERR_TASK_ARGS', 'move: dest is required');
     if (!id) throw new TaskError('ERR_TASK_ARGS', 'move: only a run can be moved (pre_run or post_run)');
     const cwd = path.resolve(ctx.cwd, stringArg(args.cwd) ?? '.');
+    assertMovable(ctx, cwd, args);
     // dest is relative to the run directory, where model-ensembler's rsync runs; `cwd` changes only what is copied.
     const target = path.resolve(ctx.cwd, dest, id);
     await fs.mkdir(path.dirname(target), { recursive: true });

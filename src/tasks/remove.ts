@@ -4,6 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import { TaskError } from '../errors.js';
 import { stringArg } from './args.js';
+import { assertRemovable } from './bounds.js';
 import type { Task } from './types.js';
 
 /** The `remove` task. */
@@ -19,6 +20,7 @@ export const removeTask: Task = {
     if (target === path.parse(target).root) {
       throw new TaskError('ERR_TASK_ARGS', `remove: refusing to remove ${target}`);
     }
+    assertRemovable(ctx, target, args);
     ctx.logger.info(`remove: ${target}`);
     try {
       await fs.rm(target, { recursive: true, force: true });

@@ -28,6 +28,8 @@ export interface TaskContext {
    * working directory for process tasks. A command's own paths are relative to `cwd`, where it runs.
    */
   readonly pathBase: string;
+  /** The run directories of the batch, which a `remove` must not take with it; none for process tasks. */
+  readonly runDirs?: ReadonlySet<string>;
   /** The shell for user commands (`-l/--shell`). */
   readonly shell: string;
   /** Where commands without `log: true` write their output (appended; its folder exists); through pipes if absent. */

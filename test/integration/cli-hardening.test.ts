@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -146,5 +147,107 @@ describe('state that cannot be shared by accident (CLI)', function () {
     await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 2}']).replace('basedir: ./runs', 'basedir: ./elsewhere') });
     const moved = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
     expect(moved.stderr).to.contain(`batch alpha: 2 run(s) live in ${path.join(dir, 'runs')}, where the journal made them, not in ${path.join(dir, 'elsewhere')}`);
+  });
+});
+
+describe('hostile configurations: exit 2, a message with its place, nothing written (CLI)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs();
+  after(() => tmp.cleanup());
+
+  /** Runs the configuration `text` (or a path for `config`) and checks exit 2, no stack trace and nothing written. */
+  async function refused(text: string | undefined, expected: RegExp, config = 'c.yaml'): Promise<void> {
+    const dir = await tmp.make();
+    await writeFiles(dir, { 'tpl/job.sh.j2': JOB_TEMPLATE, ...(text !== undefined ? { [config]: text } : {}) });
+    const before = await listTree(dir);
+    const started = Date.now();
+    const result = await runCli(dir, [config, 'dummy']);
+    expect(result.code, result.stderr).to.equal(2);
+    expect(result.stderr).to.match(expected);
+    expect(result.stderr).to.not.match(/internal error|\s+at .*\.js:\d+/);
+    expect(Date.now() - started, 'refused at once').to.be.below(5000);
+    expect(await listTree(dir)).to.deep.equal(before);
+  }
+
+  it('refuses a batch name with a NUL character or of 300 characters', async () => {
+    await refused(config().replace('name: alpha', 'name: "al\\0pha"'), /c\.yaml:3:13 batches\[0\]\.name: this text holds a NUL character/);
+    await refused(config().replace('name: alpha', `name: ${'a'.repeat(300)}`), /batches\[0\]\.name: expected a name usable as a directory name .*at most 200 characters/);
+  });
+
+  it('refuses a basedir with a NUL, through a regular file, or at the top of the file system', async () => {
+    await refused(config().replace('basedir: ./runs', 'basedir: "./ru\\0ns"'), /batches\[0\]\.basedir: this text holds a NUL character/);
+    await refused(config().replace('basedir: ./runs', 'basedir: ./c.yaml/runs'), /batches\[0\]\.basedir: basedir c\.yaml\/runs cannot be made: c\.yaml is a file, not a folder/);
+    await refused(config().replace('basedir: ./runs', 'basedir: /').replace('templatedir: ../tpl', 'templatedir: /tmp'), /batches\[0\]\.basedir: basedir \/ is the top of the file system/);
+  });
+
+  it('refuses a move to / or into something that is not a folder, up front', async () => {
+    await refused(config('      post_run:\n        - {name: move, args: {dest: /}}\n'), /post_run\[0\]\.args\.dest: move: dest \/ would copy every run to the top/);
+    await refused(config('      post_run:\n        - {name: move, args: {dest: /dev/null}}\n'), /move: dest \/dev\/null is not a folder/);
+  });
+
+  it('refuses a mapping nested 2,000 deep, a billion laughs and /dev/zero at once', async () => {
+    const deep = `ensemble:\n  vars:\n${Array.from({ length: 2000 }, (_, i) => `${'  '.repeat(i + 2)}k${i}:`).join('\n')}\n${'  '.repeat(2002)}v\n`;
+    await refused(deep, /c\.yaml:\d+:\d+: YAML syntax/);
+    const lol = ['    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    let previous = 'a';
+    for (const name of 'bcdefghi') {
+      lol.push(`    ${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+      previous = name;
+    }
+    await refused(`ensemble:\n  vars:\n${lol.join('\n')}\n  batches: []\n`, /aliases repeat more than 100000 values/);
+    await refused(undefined, /\/dev\/zero: this is not a regular file/, '/dev/zero');
+  });
+});
+
+describe('an environment that misbehaves: a clear exit, a consistent journal (CLI)', function () {
+  this.timeout(120_000);
+  const tmp = tempDirs();
+  const mounts: string[] = [];
+  after(async () => {
+    for (const dir of mounts.splice(0)) execFileSync('umount', ['-l', dir]);
+    await tmp.cleanup();
+  });
+
+  /** A fresh tmpfs of `size` mounted at a new folder (the tests run as root, as CI does). */
+  async function tmpfs(size: string, readOnly = false): Promise<string> {
+    const dir = await tmp.make('me-tmpfs-');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir]);
+    mounts.push(dir);
+    return dir;
+  }
+
+  it('refuses a lock that is a directory, and a state directory on a read-only file system, with exit 2', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, { 'c.yaml': config(), 'tpl/job.sh.j2': JOB_TEMPLATE });
+    await fs.mkdir(path.join(dir, '.model_ensemble/c/lock'), { recursive: true });
+    const locked = await runCli(dir, ['c.yaml', 'dummy']);
+    expect(locked.code).to.equal(2);
+    expect(locked.stderr).to.contain('.model_ensemble/c/lock is not a file');
+    expect(await fs.readdir(dir)).to.have.members(['c.yaml', 'tpl', '.model_ensemble']);
+    const readOnly = await tmpfs('1m', true);
+    const refused = await runCli(dir, ['c.yaml', 'dummy', '--state-dir', path.join(readOnly, 'state')]);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.match(/cannot use the state directory .*state: .*; run from a folder you can write to, or give --state-dir/);
+    expect(refused.stderr).to.not.contain('internal error');
+  });
+
+  it('stops cleanly when the journal cannot be written (disk full), and after space is freed every job has run once', async () => {
+    const dir = await tmp.make();
+    const full = await tmpfs('24k');
+    const runs = Array.from({ length: 40 }, (_, i) => `{value: ${i}}`);
+    await writeFiles(dir, { 'c.yaml': config('', runs).replace('maxruns: 2', 'maxruns: 4').replace('maxjobs: 2', 'maxjobs: 4'), 'tpl/job.sh.j2': JOB_TEMPLATE });
+    const stateDir = path.join(full, 'state');
+    const first = await runCli(dir, ['c.yaml', 'dummy', '--state-dir', stateDir, ...FAST]);
+    expect(first.code, first.stdout + first.stderr).to.equal(1);
+    expect(first.stderr).to.match(/cannot write the journal .*journal\.jsonl: .*no space left on device.*stopped before acting on it/i);
+    expect(first.stderr).to.not.contain('internal error');
+    execFileSync('mount', ['-o', 'remount,size=4m', full]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', '--state-dir', stateDir, ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.equal('alpha: 40 succeeded\n');
+    for (let i = 0; i < 40; i++) {
+      const starts = (await fs.readFile(path.join(dir, `runs/alpha-${i}/starts.txt`), 'utf8')).trim().split('\n');
+      expect(starts, `alpha-${i}`).to.have.length(1);
+    }
   });
 });

@@ -6,13 +6,13 @@ import { loadEnsemble } from '../../config/load.js';
 import type { Ensemble } from '../../config/types.js';
 import { planEnsemble, type BatchPlan } from '../../engine/plan.js';
 import { assertProgramsPresent, assertRunDirsFree } from '../../engine/preflight.js';
+import { assertStateFree } from '../../engine/session.js';
 import { startEnsemble } from '../../engine/start.js';
 import type { EnsembleOutcome } from '../../engine/types.js';
-import { LockError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { ExecutorName } from '../../executors/names.js';
-import { createLogger, flushLogger } from '../../log.js';
+import { createLogger, flushLogger, type Logger } from '../../log.js';
 import { startProcess } from '../../process/starter.js';
-import { describeHolder } from '../../state/lock.js';
 import { resolveStateDir } from '../../state/paths.js';
 import { EXIT } from '../exit.js';
 import { formatSummary } from '../output.js';
@@ -70,11 +70,15 @@ export async function runCommand(request: RunRequest): Promise<number> {
   if (!options.pickup) await assertRunDirsFree(ensemble, stateDir, options);
   // Said before the log is made (and, for -d, before the background process would only find the lock taken); the
   // session takes the lock for good below.
-  const held = await describeHolder(stateDir);
-  if (held !== undefined) throw new LockError(held);
+  await assertStateFree(stateDir);
   if (options.daemon) return await daemonize(request, logFile);
 
-  const logger = createLogger({ verbose: options.verbose, file: logFile });
+  let logger: Logger;
+  try {
+    logger = createLogger({ verbose: options.verbose, file: logFile });
+  } catch (error) {
+    throw new UsageError(`cannot write the log file ${path.relative(cwd, logFile)}: ${(error as Error).message}; run from a folder you can write to`, { code: 'ERR_STATE_UNUSABLE', cause: error });
+  }
   const interrupts = installInterrupts(logger);
   try {
     logger.info(`model_ensemble: ${path.relative(cwd, ensemble.file)} on ${request.executor}, state in ${path.relative(cwd, stateDir) || '.'}`);

@@ -119,10 +119,26 @@ describe('tasks', () => {
     const dir = await tmp.make();
     const run = path.join(dir, 'b-0');
     await fs.mkdir(path.join(run, 'sub'), { recursive: true });
-    await runTasks([spec('remove', {})], taskContext(run, { dir: run }), { noChecks: false, signal: never });
+    await runTasks([spec('remove', {})], taskContext(run, { dir: run }, { pathBase: dir }), { noChecks: false, signal: never });
     await fs.mkdir(path.join(dir, 'other'));
-    await runTasks([spec('remove', { directory: 'other' })], taskContext(dir), { noChecks: false, signal: never });
+    await runTasks([spec('remove', { directory: 'other' })], taskContext(dir, {}, { level: 'batch' }), { noChecks: false, signal: never });
     expect(await fs.readdir(dir)).to.deep.equal([]);
+  });
+
+  it('remove stays inside the basedir and never takes another run\'s directory, unless outside: true', async () => {
+    const base = path.join(await tmp.make(), 'base');
+    const [own, other] = [path.join(base, 'b-0'), path.join(base, 'b-1')];
+    await fs.mkdir(own, { recursive: true });
+    await fs.mkdir(other);
+    const ctx = taskContext(own, { dir: own }, { pathBase: base, runDirs: new Set([own, other]) });
+    for (const [directory, why] of [['..', 'is not inside the batch\'s basedir'], ['.', 'is not inside the batch\'s basedir'], ['b-1', 'holds the directory of another run']]) {
+      const error = await failureOf(runTasks([spec('remove', { directory })], ctx, { noChecks: false, signal: never }));
+      expect(error.message, directory).to.contain(why);
+      expect(error.message).to.contain('outside: true');
+    }
+    expect(await fs.readdir(base)).to.have.members(['b-0', 'b-1']);
+    await runTasks([spec('remove', { directory: 'b-1', outside: true })], ctx, { noChecks: false, signal: never });
+    expect(await fs.readdir(base)).to.deep.equal(['b-0']);
   });
 
   it('remove takes a relative directory of a run task relative to the basedir, as model-ensembler does', async () => {
@@ -130,7 +146,7 @@ describe('tasks', () => {
     const run = path.join(base, 'b-0');
     await fs.mkdir(path.join(run, 'scratch'), { recursive: true });
     await fs.mkdir(path.join(base, 'scratch'));
-    await runTasks([spec('remove', { directory: 'scratch' })], taskContext(run, { dir: run }, { pathBase: base }), { noChecks: false, signal: never });
+    await runTasks([spec('remove', { directory: 'scratch' })], taskContext(run, { dir: run }, { pathBase: base, runDirs: new Set([run]) }), { noChecks: false, signal: never });
     expect(await fs.readdir(base)).to.deep.equal(['b-0']);
     expect(await fs.readdir(run)).to.deep.equal(['scratch']);
   });
