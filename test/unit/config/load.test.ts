@@ -83,7 +83,7 @@ describe('config/load', () => {
         'invalid/truncated.yaml:8:7 batches[0]: required key "templatedir" is missing; set it in this batch or in batch_config',
         'invalid/truncated.yaml:8:7 batches[0]: required key "maxruns" is missing; set it in this batch or in batch_config',
         'invalid/truncated.yaml:8:7 batches[0]: required key "maxjobs" is missing; set it in this batch or in batch_config',
-        'invalid/truncated.yaml:8:12 batches[0].name: expected a name usable as a directory name (no "/", "\\" or spaces, not "." or ".."), got an empty value',
+        'invalid/truncated.yaml:8:12 batches[0].name: expected a name usable as a directory name (no "/", "\\", spaces or control characters, not "." or "..", at most 200 characters), got an empty value',
       ]);
     });
   });

@@ -128,7 +128,7 @@ describe('config/messages', () => {
 
     it('refuses a batch name that cannot be a directory', async () => {
       expect(await problems(ensemble([], batch('..')))).to.deep.include(
-        'config.yaml:3:13 batches[0].name: expected a name usable as a directory name (no "/", "\\" or spaces, not "." or ".."), got ".."',
+        'config.yaml:3:13 batches[0].name: expected a name usable as a directory name (no "/", "\\", spaces or control characters, not "." or "..", at most 200 characters), got ".."',
       );
     });
   });
