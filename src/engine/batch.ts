@@ -45,10 +45,20 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
   let candidates = selectRuns(batch.runs, options.skips, options.indexes);
   if (candidates.length < batch.runs.length) log.info(`batch ${batch.name}: ${candidates.length} of ${batch.runs.length} runs selected (-k/-i)`);
 
-  // Where the journal left the batch: the cycle in progress, and whether its pre_batch already ran.
+  // Where the journal left the batch: the cycle in progress, whether its pre_batch already ran, and how many tasks
+  // of the list it was in had ended (they are not run again).
   const known = store.state.batches.get(batch.name);
   let cycle = known?.cycle ?? 1;
-  let preBatchDone = known?.phase === 'runs';
+  let preBatchDone = known?.phase === 'runs' || known?.phase === 'post_batch';
+  const resumeFrom = known?.phase === 'pre_batch' || known?.phase === 'post_batch' ? (known.done ?? 0) : 0;
+  /** The options of one of the batch's task lists, journaling each task's end as it comes. */
+  const tasks = (phase: 'pre_batch' | 'post_batch', from: number, thisCycle: number) => ({
+    noChecks: options.noChecks,
+    signal: options.abort,
+    stop: options.stop,
+    from,
+    onDone: (done: number) => store.note({ kind: 'batch', batch: batch.name, cycle: thisCycle, phase, done }),
+  });
   if (known?.phase === 'ended') {
     if (batch.repeat && known.failure === undefined) cycle++;
     else if (!batch.repeat && known.failure === undefined && finishedIn(env, candidates, cycle).length === candidates.length) {
@@ -62,9 +72,10 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
   for (; !options.stop.aborted; cycle++) {
     if (batch.repeat) log.info(`batch ${batch.name}: cycle ${cycle}`);
     if (!preBatchDone) {
-      await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'pre_batch' });
+      const from = known?.phase === 'pre_batch' && known.cycle === cycle ? resumeFrom : 0;
+      await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'pre_batch', ...(from > 0 ? { done: from } : {}) });
       try {
-        await runTasks(batch.preBatch, ctx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
+        await runTasks(batch.preBatch, ctx, tasks('pre_batch', from, cycle));
       } catch (error) {
         if (isAbortError(error)) break;
         const reason = `pre_batch failed: ${(error as Error).message}`;
@@ -89,8 +100,10 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     if (options.stop.aborted) break;
 
     let failure: string | undefined;
+    const from = known?.phase === 'post_batch' && known.cycle === cycle ? resumeFrom : 0;
+    await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'post_batch', ...(from > 0 ? { done: from } : {}) });
     try {
-      await runTasks(batch.postBatch, ctx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
+      await runTasks(batch.postBatch, ctx, tasks('post_batch', from, cycle));
     } catch (error) {
       if (isAbortError(error)) break;
       failure = `post_batch failed: ${(error as Error).message}`;

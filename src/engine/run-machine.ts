@@ -61,7 +61,9 @@ export class RunMachine {
     const current = this.store.records.get(change.run);
     // A run cancelled twice (a request, then its own pipeline seeing it) is cancelled once.
     if (current?.state === 'cancelled' && change.state === 'cancelled') return current;
-    if (current && !canTransition(current.state, change.state)) {
+    // Progress within a task list (`done`) stays in the state it is in.
+    const progress = change.done !== undefined && change.state === current?.state;
+    if (current && !progress && !canTransition(current.state, change.state)) {
       throw new Error(`internal error: run ${change.run} cannot go from ${current.state} to ${change.state}`);
     }
     const record = await this.store.record({ ...change, attempt: change.attempt ?? current?.attempt ?? 1 });

@@ -18,8 +18,11 @@ import { retryDecision } from './retry.js';
 import { runTaskContext } from './task-context.js';
 import type { RunEnv } from './types.js';
 
-/** Where an attempt (re)starts. */
-type Start = 'prepare' | 'job' | 'post_run';
+/** Where an attempt (re)starts: its step, and how many tasks of that step's list an earlier try of it finished. */
+interface Start {
+  readonly step: 'prepare' | 'job' | 'post_run';
+  readonly done: number;
+}
 
 /** Why an attempt failed, as its journal line records it. */
 interface Failure {
@@ -73,8 +76,9 @@ async function resumePoint(env: RunEnv, batch: Batch, spec: RunSpec, cycle: numb
   const record = machine.get(spec.id);
   if (!record || record.cycle !== cycle) {
     await machine.move({ run: spec.id, state: 'pending', batch: batch.name, idx: spec.idx, dir: spec.dir, cycle, attempt: 1 });
-    return 'prepare';
+    return { step: 'prepare', done: 0 };
   }
+  const done = record.tasksDone ?? 0;
   switch (record.state) {
     case 'succeeded':
     case 'failed':
@@ -82,17 +86,20 @@ async function resumePoint(env: RunEnv, batch: Batch, spec: RunSpec, cycle: numb
       return undefined;
     case 'skipped':
     case 'preparing':
-    case 'pre_run':
       await machine.move({ run: spec.id, state: 'pending', reason: `resumed from ${record.state}` });
-      return 'prepare';
+      return { step: 'prepare', done: 0 };
+    case 'pre_run':
+      // Prepared again (the same inputs), then pre_run from the first task whose end was not journaled.
+      await machine.move({ run: spec.id, state: 'pending', reason: `resumed from ${record.state}` });
+      return { step: 'prepare', done };
     case 'pending':
-      return 'prepare';
+      return { step: 'prepare', done: 0 };
     case 'submitting':
     case 'queued':
     case 'running':
-      return 'job';
+      return { step: 'job', done: 0 };
     case 'post_run':
-      return 'post_run';
+      return { step: 'post_run', done };
   }
 }
 
@@ -128,9 +135,17 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
     const record = current();
     if (attempt.number !== record.attempt) attempt = new Attempt(env, plan, spec, cycle, record.attempt);
     const taskCtx = runTaskContext(env, batch, attempt.values, record.dir);
+    // A task list goes on from the first task whose end was not journaled; each end is journaled as it comes.
+    const tasks = (state: 'pre_run' | 'post_run', from: number) => ({
+      noChecks: options.noChecks,
+      signal: options.abort,
+      stop: options.stop,
+      from,
+      onDone: async (done: number) => void (await machine.move({ run: id, state, done })),
+    });
     let failure: Failure | undefined;
     try {
-      if (start === 'prepare') {
+      if (start.step === 'prepare') {
         // A directory this run made and was cut off while making holds only our copy: it is made again whole.
         // One that existed before (-p, an earlier cycle or attempt) is only rendered into.
         if (cutWhilePreparing && record.fresh === true) await fs.rm(record.dir, { recursive: true, force: true });
@@ -140,8 +155,8 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
         // Rendered before anything is written, so an undefined variable leaves no half-made directory.
         const inputs = attempt.inputs();
         await prepareRunDirectory(plan, record.dir, inputs);
-        await machine.move({ run: id, state: 'pre_run', inputs: inputs.digest });
-        await runTasks(batch.preRun, taskCtx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
+        await machine.move({ run: id, state: 'pre_run', inputs: inputs.digest, ...(start.done > 0 ? { done: start.done } : {}) });
+        await runTasks(batch.preRun, taskCtx, tasks('pre_run', start.done));
         const cancelledNow = await cancelIfRequested();
         if (cancelledNow) return cancelledNow;
         if (options.stop.aborted) return await machine.move({ run: id, state: 'pending', reason: 'stopped before submission' });
@@ -150,7 +165,7 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
           return await machine.move({ run: id, state: 'skipped', reason: `not submitted (-s): ${what}` });
         }
       }
-      if (start !== 'post_run' && batch.jobFile !== undefined) {
+      if (start.step !== 'post_run' && batch.jobFile !== undefined) {
         const wait = await submitAndWait(env, batch, current(), batch.jobFile, cycle);
         if (wait.stopped) return current();
         const cancelledNow = await cancelIfRequested();
@@ -158,8 +173,9 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
         failure = jobFailure(wait.status);
       }
       if (!failure) {
+        const from = start.step === 'post_run' ? start.done : 0;
         if (current().state !== 'post_run') await machine.move({ run: id, state: 'post_run' });
-        await runTasks(batch.postRun, taskCtx, { noChecks: options.noChecks, signal: options.abort, stop: options.stop });
+        await runTasks(batch.postRun, taskCtx, tasks('post_run', from));
         return await machine.move({ run: id, state: 'succeeded' });
       }
     } catch (error) {
@@ -180,7 +196,7 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
     } catch {
       return current();
     }
-    start = 'prepare';
+    start = { step: 'prepare', done: 0 };
   }
   return current();
 }

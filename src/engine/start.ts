@@ -8,6 +8,7 @@ import type { RunEntry, RunRecord } from '../state/types.js';
 import { runEnsemble } from './orchestrator.js';
 import type { BatchPlan } from './plan.js';
 import { createSubmitRate } from './rate.js';
+import { onStarterFallback } from '../process/starter.js';
 import { ownerOf } from '../state/owner.js';
 import { Session } from './session.js';
 import type { EngineOptions, EnsembleOutcome } from './types.js';
@@ -48,6 +49,7 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
     submitGraceMs: settings.submitGraceMs,
   });
   if (options.onRunState) session.store.on('run:state', options.onRunState);
+  onStarterFallback((why) => options.logger.warn(why));
   try {
     await session.noteStart(options.executor, owner);
     const { submitRate, submitGraceMs: _grace, ...engine } = settings;
@@ -74,6 +76,7 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
     if (session.store.failed.aborted) throw session.store.failed.reason;
     return outcome;
   } finally {
+    onStarterFallback(undefined);
     await session.close();
   }
 }

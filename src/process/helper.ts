@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { INHERITED_ENV } from './env.js';
+import { killGroup } from './kill.js';
 import { HELPER_PROGRAM } from './helper-program.js';
 import { StartError, type ProcessExit, type StartedProcess, type StartOptions } from './types.js';
 
@@ -29,6 +30,9 @@ interface Pending {
 /** Thrown into the requests of a helper that never became ready: they were not carried out and may go elsewhere. */
 export class HelperUnavailable extends Error {}
 
+/** How long a helper may take to say it is ready before it is given up for forking. */
+export const HELPER_READY_MS = 5000;
+
 /** One helper process and the processes it started. */
 export class Helper {
   private readonly child: ChildProcess;
@@ -38,8 +42,11 @@ export class Helper {
   private ready = false;
   /** No more requests: the helper has exited, or could not start. */
   closed = false;
+  /** Set when the helper did not become ready in time: why it was given up. */
+  givenUp: string | undefined;
+  private readonly readyTimer: NodeJS.Timeout;
 
-  constructor(perl: string) {
+  constructor(perl: string, readyMs = HELPER_READY_MS) {
     this.child = spawn(perl, ['-e', HELPER_PROGRAM], {
       // Its own process group: Ctrl-C at the terminal is the orchestrator's to handle, not the helper's.
       detached: true,
@@ -56,6 +63,14 @@ export class Helper {
     this.child.stdout?.setEncoding('utf8');
     this.child.stdout?.on('data', (chunk: string) => this.read(chunk));
     this.child.stdout?.once('close', () => this.end());
+    // A perl that starts but never answers (a broken install, a wrapper waiting for input) must not leave every
+    // start waiting for ever: it is stopped, and what was asked of it goes elsewhere.
+    this.readyTimer = setTimeout(() => {
+      this.givenUp = `the process helper (${perl}) did not answer within ${readyMs / 1000} s`;
+      if (this.child.pid !== undefined) killGroup(this.child.pid, 'SIGKILL');
+      this.end();
+    }, readyMs);
+    this.readyTimer.unref();
     this.idle();
   }
 
@@ -100,6 +115,7 @@ export class Helper {
       const b = more.join('\t');
       if (kind === 'R') {
         this.ready = true;
+        clearTimeout(this.readyTimer);
         continue;
       }
       const pending = this.pending.get(id);
@@ -143,6 +159,7 @@ export class Helper {
    */
   private end(): void {
     this.closed = true;
+    clearTimeout(this.readyTimer);
     for (const [id, pending] of this.pending) {
       this.settle(id);
       if (pending.started) pending.rejectExit(new StartError('the process helper exited; the end of this process is unknown', 'ELOST'));

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { buildEnv } from './env.js';
-import { Helper, HelperUnavailable } from './helper.js';
+import { Helper, HELPER_READY_MS, HelperUnavailable } from './helper.js';
 import { StartError, type ProcessExit, type StartedProcess, type StartOptions } from './types.js';
 
 /**
@@ -24,9 +24,17 @@ const FORKED_JOB = [
 /** Starts processes through a helper while one can run, by forking otherwise. */
 export class ProcessStarter {
   private helper: Helper | undefined;
+  /** Told once when the helper is given up for forking, and why. */
+  onFallback: ((why: string) => void) | undefined;
 
-  /** `perl`: the interpreter of the helper; undefined (or once it cannot be run): always fork. */
-  constructor(private perl: string | undefined) {}
+  /**
+   * `perl`: the interpreter of the helper; undefined (or once it cannot be run): always fork. `readyMs`: how long a
+   * new helper may take to say it is ready.
+   */
+  constructor(
+    private perl: string | undefined,
+    private readonly readyMs = HELPER_READY_MS,
+  ) {}
 
   /**
    * Starts `file args` in a session of its own, in `cwd`, with its output in files and stdin from /dev/null.
@@ -34,11 +42,12 @@ export class ProcessStarter {
    */
   async start(file: string, args: readonly string[], options: StartOptions): Promise<StartedProcess> {
     if (this.perl !== undefined) {
-      if (!this.helper || this.helper.closed) this.helper = new Helper(this.perl);
+      if (!this.helper || this.helper.closed) this.helper = new Helper(this.perl, this.readyMs);
       try {
         return await this.helper.start(file, args, options);
       } catch (error) {
         if (!(error instanceof HelperUnavailable)) throw error;
+        this.onFallback?.(`${this.helper.givenUp ?? `the process helper (${this.perl}) could not be started`}; processes are forked instead`);
         this.perl = undefined;
       }
     }
@@ -58,6 +67,11 @@ export class ProcessStarter {
 
 /** The starter of this process: `MODEL_ENSEMBLE_SPAWNER=fork` forks, `MODEL_ENSEMBLE_PERL` names the interpreter. */
 const STARTER = new ProcessStarter(process.env.MODEL_ENSEMBLE_SPAWNER === 'fork' ? undefined : (process.env.MODEL_ENSEMBLE_PERL ?? 'perl'));
+
+/** Who hears that this process's starter gave the helper up (the run's logger). */
+export function onStarterFallback(listener: ((why: string) => void) | undefined): void {
+  STARTER.onFallback = listener;
+}
 
 /** Starts a process through this process's starter (see ProcessStarter.start). */
 export function startProcess(file: string, args: readonly string[], options: StartOptions): Promise<StartedProcess> {

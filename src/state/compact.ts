@@ -61,6 +61,7 @@ function compactRun(record: RunRecord): RunEntry[] {
       ...tail,
       ...(record.inputs !== undefined ? { inputs: record.inputs } : {}),
       ...(record.fresh !== undefined ? { fresh: record.fresh } : {}),
+      ...(record.tasksDone !== undefined ? { done: record.tasksDone } : {}),
     };
   }
   return entries;
@@ -76,7 +77,15 @@ export function compactState(state: EnsembleState): JournalEntry[] {
   }
   for (const [phase, { failure }] of state.processes) entries.push({ t: now, kind: 'process', phase, ...(failure !== undefined ? { failure } : {}) });
   for (const batch of state.batches.values()) {
-    entries.push({ t: now, kind: 'batch', batch: batch.name, cycle: batch.cycle, phase: batch.phase, ...(batch.failure !== undefined ? { failure: batch.failure } : {}) });
+    entries.push({
+      t: now,
+      kind: 'batch',
+      batch: batch.name,
+      cycle: batch.cycle,
+      phase: batch.phase,
+      ...(batch.failure !== undefined ? { failure: batch.failure } : {}),
+      ...(batch.done !== undefined ? { done: batch.done } : {}),
+    });
   }
   for (const record of state.runs.values()) entries.push(...compactRun(record));
   return entries;

@@ -41,6 +41,10 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
   if (entry.reason !== undefined) record.reason = entry.reason;
   if (entry.inputs !== undefined) record.inputs = entry.inputs;
   if (entry.fresh !== undefined) record.fresh = entry.fresh;
+  // How many tasks of the list the run is in have ended: every line in pre_run or post_run says it (a move into the
+  // list carries what an earlier try of it finished).
+  if (entry.done !== undefined) record.tasksDone = entry.done;
+  else delete record.tasksDone;
 
   let attempt = record.attempts.find((a) => a.attempt === entry.attempt && a.cycle === cycle);
   if (!attempt && entry.state !== 'pending') {
@@ -91,6 +95,8 @@ export function applyJournalEntry(state: EnsembleState, entry: JournalEntry): vo
     batch.phase = entry.phase;
     if (entry.failure !== undefined) batch.failure = entry.failure;
     else delete batch.failure;
+    if (entry.done !== undefined) batch.done = entry.done;
+    else delete batch.done;
     state.batches.set(entry.batch, batch);
   } else if (entry.kind === 'process') {
     state.processes.set(entry.phase, entry.failure !== undefined ? { failure: entry.failure } : {});

@@ -64,6 +64,8 @@ export interface RunRecord {
   inputs?: string;
   /** The last preparation made the run directory (it did not exist before): only then may a restart remake it. */
   fresh?: boolean;
+  /** How many tasks of the current pre_run or post_run list have ended in this attempt. */
+  tasksDone?: number;
 }
 
 /** One line of the journal: a run's state change, with the facts that came with it. */
@@ -88,10 +90,12 @@ export interface RunEntry {
   readonly since?: string;
   /** On `preparing`: whether the run directory is being made (true) or already existed (false). */
   readonly fresh?: boolean;
+  /** In `pre_run` or `post_run`: how many of that list's tasks have ended (none are run again). */
+  readonly done?: number;
 }
 
 /** The phases of a batch cycle the journal records, so a restart knows whether pre_batch already ran. */
-export type BatchPhase = 'pre_batch' | 'runs' | 'ended';
+export type BatchPhase = 'pre_batch' | 'runs' | 'post_batch' | 'ended';
 
 /** One line of the journal about a batch: a cycle reached a phase. */
 export interface BatchEntry {
@@ -102,6 +106,8 @@ export interface BatchEntry {
   readonly phase: BatchPhase;
   /** Why the cycle ended early (pre_batch or post_batch failed). */
   readonly failure?: string;
+  /** In `pre_batch` or `post_batch`: how many of that list's tasks have ended (none are run again). */
+  readonly done?: number;
 }
 
 /** One line of the journal about the ensemble: a start, with the executor its jobs went to. */
@@ -135,6 +141,8 @@ export interface BatchRecord {
   cycle: number;
   phase: BatchPhase;
   failure?: string;
+  /** How many tasks of the phase's list (pre_batch, post_batch) have ended. */
+  done?: number;
 }
 
 /** Everything the journal knows. */

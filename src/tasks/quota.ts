@@ -1,6 +1,7 @@
 // `quota`: wait until the filesystem holding `mnt` (default: the working directory) has `atleast` kB free. The
 // free space is asked of `df` by check-disk-space, whose `df` runs through the tool's one command runner: bounded
 // by a timeout and the task's signal, and killed (not abandoned) when either ends it.
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { release } from 'node:os';
 import path from 'node:path';
@@ -56,7 +57,10 @@ export const quotaTask: Task = {
     const atleastKb = numberArg(args.atleast);
     if (atleastKb === undefined) throw new TaskError('ERR_TASK_ARGS', `quota: atleast must be a number of kB`);
     // A relative mnt is relative to where model-ensembler runs `quota -f`: the basedir (a run's tasks included).
-    const where = path.resolve(ctx.pathBase, stringArg(args.mnt) ?? ctx.cwd);
+    const mnt = stringArg(args.mnt);
+    const where = path.resolve(ctx.pathBase, mnt ?? ctx.cwd);
+    // check-disk-space would measure the nearest folder that exists (often /): a mistyped mnt must not pass.
+    if (mnt !== undefined && !existsSync(where)) throw new TaskError('ERR_TASK_ARGS', `quota: mnt ${where} does not exist`);
     for (let tries = 1; ; tries++) {
       signal.throwIfAborted();
       const space = await measureFree(where, signal);

@@ -49,6 +49,15 @@ describe('faults the user can act on (CLI)', function () {
     expect(await listTree(dir)).to.deep.equal(['c.yaml', 'tpl/', 'tpl/job.sh.j2']);
   });
 
+  it('forks the processes itself, and says so, when the process helper starts but never answers', async () => {
+    const dir = await tmp.make();
+    await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 2}']), 'tpl/job.sh.j2': JOB_TEMPLATE, 'silent-perl+x': '#!/bin/bash\nexec sleep 60\n' });
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST], { env: { MODEL_ENSEMBLE_PERL: path.join(dir, 'silent-perl') } });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stderr).to.contain(`the process helper (${path.join(dir, 'silent-perl')}) did not answer within 5 s; processes are forked instead`);
+    expect(result.stdout).to.equal('alpha: 2 succeeded\n');
+  });
+
   it('says the ensemble is not running after its orchestrator was killed with -9', async () => {
     const dir = await tmp.make();
     const hold = JOB_TEMPLATE.replace('exit {{', 'for i in $(seq 400); do [ -f ../../go ] && break; sleep 0.05; done\nexit {{');
@@ -249,5 +258,29 @@ describe('an environment that misbehaves: a clear exit, a consistent journal (CL
       const starts = (await fs.readFile(path.join(dir, `runs/alpha-${i}/starts.txt`), 'utf8')).trim().split('\n');
       expect(starts, `alpha-${i}`).to.have.length(1);
     }
+  });
+});
+
+describe('tasks run at least once, and never again once their end is journaled (CLI)', function () {
+  this.timeout(60_000);
+  const tmp = tempDirs();
+  after(() => tmp.cleanup());
+
+  it('after a kill -9 in the middle of a task list, starts again at the first task whose end was not journaled', async () => {
+    const dir = await tmp.make();
+    const step = (list: string, n: number): string => `        - {name: execute, args: {cmd: 'echo ${list}-${n} >> ../../tasks.txt'}}\n`;
+    const hold = `        - {name: execute, args: {cmd: 'echo post_run-2 >> ../../tasks.txt; for i in $(seq 400); do [ -f ../../go ] && break; sleep 0.05; done'}}\n`;
+    const tasks = `      pre_batch:\n${step('pre_batch', 1).replace('../../', '../')}${step('pre_batch', 2).replace('../../', '../')}      pre_run:\n${step('pre_run', 1)}${step('pre_run', 2)}      post_run:\n${step('post_run', 1)}${hold}${step('post_run', 3)}`;
+    await writeFiles(dir, { 'c.yaml': config(tasks), 'tpl/job.sh.j2': JOB_TEMPLATE });
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await waitFor(async () => (await fs.readFile(path.join(dir, 'tasks.txt'), 'utf8').catch(() => '')).includes('post_run-2'), 20_000, 'the second post_run task');
+    first.child.kill('SIGKILL');
+    await first.done;
+    await fs.writeFile(path.join(dir, 'go'), '');
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(again.code, again.stderr).to.equal(0);
+    const ran = (await fs.readFile(path.join(dir, 'tasks.txt'), 'utf8')).trim().split('\n');
+    // post_run-2 was cut off before its end was journaled: it runs again (at least once); nothing before it does.
+    expect(ran).to.deep.equal(['pre_batch-1', 'pre_batch-2', 'pre_run-1', 'pre_run-2', 'post_run-1', 'post_run-2', 'post_run-2', 'post_run-3']);
   });
 });

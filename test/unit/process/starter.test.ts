@@ -114,6 +114,21 @@ describe('the process helper', () => {
     await waitFor(async () => (await fs.readFile(job.exitCode, 'utf8').catch(() => '')) === '137\n', 5000, 'the exit code');
   });
 
+  it('gives up a helper that starts but never answers, within its time, and forks instead, saying so', async () => {
+    const dir = await tmp.make();
+    const silent = path.join(dir, 'silent-perl');
+    await fs.writeFile(silent, '#!/bin/bash\nexec sleep 60\n', { mode: 0o755 });
+    const starter = new ProcessStarter(silent, 300);
+    const told: string[] = [];
+    starter.onFallback = (why) => told.push(why);
+    const started = Date.now();
+    const child = await starter.start('/bin/bash', ['-c', 'echo forked'], { cwd: dir, outputFile: path.join(dir, 'out'), append: false });
+    expect(await child.exited).to.deep.equal({ code: 0, signal: null });
+    expect(Date.now() - started).to.be.below(3000);
+    expect(starter.method).to.equal('fork');
+    expect(told).to.deep.equal([`the process helper (${silent}) did not answer within 0.3 s; processes are forked instead`]);
+  });
+
   it('falls back to forking when perl cannot be run', async () => {
     const dir = await tmp.make();
     const starter = new ProcessStarter(path.join(dir, 'no-perl-here'));

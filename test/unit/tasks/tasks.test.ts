@@ -7,6 +7,7 @@ import { buildRsyncArgs } from '../../../src/tasks/move.js';
 import { TASKS } from '../../../src/tasks/registry.js';
 import { runTasks } from '../../../src/tasks/runner.js';
 import type { TaskSpec } from '../../../src/config/types.js';
+import { captureLogger } from '../../helpers/slurm-log.js';
 import { taskContext } from '../../helpers/task-context.js';
 import { tempDirs } from '../../helpers/tmp.js';
 
@@ -57,8 +58,14 @@ describe('tasks', () => {
 
   it('check tries again until its command succeeds', async () => {
     const dir = await tmp.make();
-    await runTasks([spec('check', { cmd: 'n=$(cat n 2>/dev/null || echo 0); echo $((n+1)) > n; [ $n -ge 3 ]' })], taskContext(dir), { noChecks: false, signal: never });
+    const { logger, lines } = captureLogger();
+    await runTasks([spec('check', { cmd: 'n=$(cat n 2>/dev/null || echo 0); echo $((n+1)) > n; [ $n -ge 3 ]' })], taskContext(dir, { id: 'b-3' }, { logger }), { noChecks: false, signal: never });
     expect(await fs.readFile(path.join(dir, 'n'), 'utf8')).to.equal('4\n');
+    // Said once when it starts waiting, with the run it holds up, and once when it is true.
+    const said = lines.filter((line) => line.level === 'info').map((line) => line.message);
+    expect(said).to.have.length(2);
+    expect(said[0]).to.equal('run b-3: check `n=$(cat n 2>/dev/null || echo 0); echo $((n+1)) > n; [ $n -ge 3 ]` not yet true; trying again every 10 ms');
+    expect(said[1]).to.match(/^run b-3: check `.*` true after \d+ ms$/);
   });
 
   it('check with fail: true fails at the first non-zero exit', async () => {
@@ -83,6 +90,13 @@ describe('tasks', () => {
     const waiting = runTasks([spec('quota', { atleast: 1e15 })], taskContext(dir), { noChecks: false, signal: stop.signal });
     setTimeout(() => stop.abort(), 100);
     expect((await failureOf(waiting)).name).to.equal('AbortError');
+  });
+
+  it('quota refuses a mnt that does not exist instead of measuring the folder above it', async () => {
+    const dir = await tmp.make();
+    const error = await failureOf(runTasks([spec('quota', { atleast: 1, mnt: 'no/such/mount' })], taskContext(dir), { noChecks: false, signal: never }));
+    expect(error.code).to.equal('ERR_TASK_ARGS');
+    expect(error.message).to.equal(`quota: mnt ${path.join(dir, 'no/such/mount')} does not exist`);
   });
 
   it('jobs waits while the batch has limit or more jobs in flight and goes on when one ends', async () => {
