@@ -30,8 +30,11 @@ export function buildEndStatus(end: JobEnd): JobStatus {
   const state = end.schedulerState;
   if (state !== undefined && SCHEDULER_END_STATES.has(state)) {
     // The exit code is unknown when SLURM killed the wrapper before it could write it (the usual case); the
-    // signal SLURM reports (15 for a time limit or scancel) adds nothing to the state's name.
-    return { state, ...(end.fileCode !== undefined ? { exitCode: end.fileCode } : {}), reason: `${state} ${where}` };
+    // signal SLURM reports (15 for a time limit or scancel) adds nothing to the state's name. SLURM signals the
+    // wrapper and the job file together, so whether the wrapper lives to write the job file's death by that signal
+    // (128 + n: 143 after SIGTERM) is a race; such a code is left out too, so that one end always reads the same.
+    const own = end.fileCode !== undefined && end.fileCode <= 128 ? { exitCode: end.fileCode } : {};
+    return { state, ...own, reason: `${state} ${where}` };
   }
   const code = end.fileCode ?? (end.exit?.signal === 0 ? end.exit.code : undefined);
   if (code === 0 && (end.fileCode !== undefined || state === 'COMPLETED')) return { state: 'COMPLETED', exitCode: 0 };

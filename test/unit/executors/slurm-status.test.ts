@@ -24,6 +24,14 @@ describe('SLURM job statuses', () => {
     expect(buildEndStatus({ fileCode: 0, schedulerState: 'OUT_OF_MEMORY', output })).to.deep.equal({ state: 'OUT_OF_MEMORY', exitCode: 0, reason: 'OUT_OF_MEMORY (slurm-12.out)' });
   });
 
+  it('leaves out the exit code of a job file killed by the signal SLURM ended the job with, which only a race wrote', () => {
+    for (const state of ['CANCELLED', 'TIMEOUT'] as const) {
+      expect(buildEndStatus({ fileCode: 143, schedulerState: state, output })).to.deep.equal({ state, reason: `${state} (slurm-12.out)` });
+      expect(buildEndStatus({ fileCode: 143, schedulerState: state, output })).to.deep.equal(buildEndStatus({ schedulerState: state, output }));
+    }
+    expect(buildEndStatus({ fileCode: 3, schedulerState: 'TIMEOUT', output })).to.deep.equal({ state: 'TIMEOUT', exitCode: 3, reason: 'TIMEOUT (slurm-12.out)' });
+  });
+
   it('takes the exit code from sacct or scontrol when the file is missing', () => {
     expect(buildEndStatus({ schedulerState: 'FAILED', exit: { code: 3, signal: 0 }, output })).to.deep.equal({ state: 'FAILED', exitCode: 3, reason: 'exit 3 (slurm-12.out)' });
     expect(buildEndStatus({ schedulerState: 'COMPLETED', exit: { code: 0, signal: 0 }, output })).to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
