@@ -117,7 +117,8 @@ export class LocalExecutor implements Executor {
     this.jobs.set(id, { spec: job, pid: Number(id), startTicks: undefined, status: { state: 'RUNNING' }, cancelled: false, child: false });
   }
 
-  async poll(ids: readonly JobId[]): Promise<Map<JobId, JobStatus>> {
+  async poll(ids: readonly JobId[], signal?: AbortSignal): Promise<Map<JobId, JobStatus>> {
+    signal?.throwIfAborted();
     const result = new Map<JobId, JobStatus>();
     for (const id of ids) {
       const job = this.jobs.get(id);
@@ -128,7 +129,8 @@ export class LocalExecutor implements Executor {
     return result;
   }
 
-  async cancel(ids: readonly JobId[]): Promise<void> {
+  async cancel(ids: readonly JobId[], signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     for (const id of ids) {
       const job = this.jobs.get(id);
       // A job of an earlier process is signalled only while its pid is still that job's process (pids are reused).
@@ -142,7 +144,8 @@ export class LocalExecutor implements Executor {
   }
 
   /** Finds an attempt started before a crash from the marker it wrote (this attempt's, by its tag). */
-  async find(job: JobSpec): Promise<JobId | undefined> {
+  async find(job: JobSpec, signal?: AbortSignal): Promise<JobId | undefined> {
+    signal?.throwIfAborted();
     const marker = await readStartMarker(job);
     return marker === undefined ? undefined : String(marker.pid);
   }

@@ -201,5 +201,30 @@ export function describeExecutorContract(fixture: ExecutorFixture): void {
       unsubscribe();
       expect(heard.get(id)).to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
     });
+
+    it('does nothing and rejects with the reason when its signal is already aborted', async () => {
+      const { executor, commands } = await create();
+      const running = await writeJob(`echo yes > running\n${WAIT_FOR_GO}`);
+      const id = await submit(executor, running);
+      await waitForFile(running, 'running');
+      const job = await writeJob('exit 0');
+      const asked = (await commands()).length;
+      const reason = new Error('stopped by the test');
+      const signal = AbortSignal.abort(reason);
+      const calls: Record<string, () => Promise<unknown>> = {
+        submit: () => executor.submit(job, signal),
+        poll: () => executor.poll([id], signal),
+        cancel: () => executor.cancel([id], signal),
+        find: () => executor.find(job, signal),
+      };
+      for (const [name, call] of Object.entries(calls)) {
+        expect(await call().then(() => 'resolved', (error: unknown) => error), name).to.equal(reason);
+      }
+      expect((await commands()).slice(asked), 'scheduler commands').to.deep.equal([]);
+      expect(await fs.readdir(job.dir), 'files of the job not submitted').to.deep.equal(['job.sh']);
+      expect((await executor.poll([id])).get(id)?.state, 'the job not cancelled').to.equal('RUNNING');
+      await fs.writeFile(path.join(running.dir, 'go'), '');
+      expect((await pollUntilFinal(executor, [id], pace)).statuses.get(id)).to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
+    });
   });
 }
