@@ -5,6 +5,7 @@
 // (Ctrl-C, kill -9) and a later process re-attaches to them through those files (`adopt`, `find`).
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ExecutorError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -56,11 +57,25 @@ export function readStartTicks(pid: number): string | undefined {
   }
 }
 
-/** The status a finished job's exit code means. */
+/** Signal names by number: 15 → SIGTERM. */
+const SIGNAL_NAMES = new Map(Object.entries(os.constants.signals).map(([name, n]) => [n, name]));
+
+/**
+ * The status a finished job's exit code means. A death by signal n is code 128 + n, as a shell reports it and as
+ * the process helper writes it down, so the process that started the job and a later one that reads its exit-code
+ * file report one end alike.
+ */
 function statusFromExit(code: number, spec: JobSpec): JobStatus {
   if (code === 0) return { state: 'COMPLETED', exitCode: 0 };
   const output = path.relative(spec.dir, jobFiles(spec).output);
-  return { state: 'FAILED', exitCode: code, reason: `exit ${code} (output in ${output})` };
+  const signal = code > 128 ? SIGNAL_NAMES.get(code - 128) : undefined;
+  const how = signal === undefined ? `exit ${code}` : `killed by ${signal}, exit ${code}`;
+  return { state: 'FAILED', exitCode: code, reason: `${how} (output in ${output})` };
+}
+
+/** A process's end as its exit code: 128 + the signal's number when a signal ended it. */
+function toExitCode(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]);
 }
 
 /** Runs jobs as local processes. */
@@ -101,7 +116,7 @@ export class LocalExecutor implements Executor {
     started.exited.then(
       ({ code, signal }) => {
         if (record.cancelled) this.settle(id, { state: 'CANCELLED', reason: 'cancelled' });
-        else this.settle(id, code !== null ? statusFromExit(code, job) : { state: 'FAILED', reason: `killed by ${String(signal)}` });
+        else this.settle(id, statusFromExit(toExitCode(code, signal), job));
       },
       // Its end can no longer be heard: follow it as an adopted job, through its files and /proc.
       () => {

@@ -69,6 +69,13 @@ export function describeExecutorContract(fixture: ExecutorFixture): void {
       return text as string;
     }
 
+    /** What a new instance (a process started after this one died) that adopts the ended job reports of it. */
+    async function readAfterRestart(id: JobId, job: JobSpec): Promise<JobStatus | undefined> {
+      const { executor } = await create();
+      executor.adopt(id, job);
+      return (await pollUntilFinal(executor, [id], pace)).statuses.get(id);
+    }
+
     it('runs a job in its run directory with its environment and its #! interpreter, and reports exit 0 as COMPLETED', async () => {
       const { executor } = await create();
       const job = await writeJob(`${REPORT_SEEN}\necho "hello from the job"`, { env: { CONTRACT_VALUE: 'two words' } });
@@ -116,6 +123,7 @@ export function describeExecutorContract(fixture: ExecutorFixture): void {
       expect(status.reason).to.include(output);
       expect(status).to.deep.equal(fixture.ends.failed(3, output));
       expect(await readOutput(id, job)).to.equal('failing on purpose\n');
+      expect(await readAfterRestart(id, job), 'the end read after a restart').to.deep.equal(status);
     });
 
     it('cancels a running job: it ends CANCELLED and its child processes are gone', async () => {
@@ -176,6 +184,7 @@ export function describeExecutorContract(fixture: ExecutorFixture): void {
       await fixture.killOutside(id);
       const { statuses } = await pollUntilFinal(executor, [id], pace);
       expect(statuses.get(id)).to.deep.equal(fixture.ends.killedOutside(fixture.outputOf(id, job)));
+      expect(await readAfterRestart(id, job), 'the end read after a restart').to.deep.equal(statuses.get(id));
       await waitFor(() => isProcessGone(child), pace.endMs, `the job's child process ${child} to end`);
     });
 

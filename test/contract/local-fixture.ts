@@ -25,8 +25,8 @@ export const localFixture: ExecutorFixture = {
   ends: {
     failed: (code, output) => ({ state: 'FAILED', exitCode: code, reason: `exit ${code} (output in ${output})` }),
     cancelled: () => ({ state: 'CANCELLED', reason: 'cancelled' }),
-    // The process helper saw its child die of the signal: no exit code of the job file's own.
-    killedOutside: () => ({ state: 'FAILED', reason: 'killed by SIGTERM' }),
+    // A death by signal n reads as exit 128 + n, as a shell reports it.
+    killedOutside: (output) => ({ state: 'FAILED', exitCode: 143, reason: `killed by SIGTERM, exit 143 (output in ${output})` }),
   },
   async makeVanishedJob(job) {
     // The marker the process helper writes (host, pid, no scheduler id, start time), for a process long gone.
