@@ -24,12 +24,13 @@ describe('SLURM job statuses', () => {
     expect(buildEndStatus({ fileCode: 0, schedulerState: 'OUT_OF_MEMORY', output })).to.deep.equal({ state: 'OUT_OF_MEMORY', exitCode: 0, reason: 'OUT_OF_MEMORY (slurm-12.out)' });
   });
 
-  it('leaves out the exit code of a job file killed by the signal SLURM ended the job with, which only a race wrote', () => {
-    for (const state of ['CANCELLED', 'TIMEOUT'] as const) {
-      expect(buildEndStatus({ fileCode: 143, schedulerState: state, output })).to.deep.equal({ state, reason: `${state} (slurm-12.out)` });
-      expect(buildEndStatus({ fileCode: 143, schedulerState: state, output })).to.deep.equal(buildEndStatus({ schedulerState: state, output }));
+  it('leaves out the exit code of a job SLURM stopped, which only a race between the wrapper and the signal wrote', () => {
+    for (const state of ['CANCELLED', 'TIMEOUT', 'PREEMPTED', 'DEADLINE', 'NODE_FAIL'] as const) {
+      for (const fileCode of [143, 0, 3]) {
+        expect(buildEndStatus({ fileCode, schedulerState: state, output }), `${state} ${fileCode}`).to.deep.equal({ state, reason: `${state} (slurm-12.out)` });
+      }
     }
-    expect(buildEndStatus({ fileCode: 3, schedulerState: 'TIMEOUT', output })).to.deep.equal({ state: 'TIMEOUT', exitCode: 3, reason: 'TIMEOUT (slurm-12.out)' });
+    expect(buildEndStatus({ fileCode: 137, schedulerState: 'OUT_OF_MEMORY', output })).to.deep.equal({ state: 'OUT_OF_MEMORY', exitCode: 137, reason: 'OUT_OF_MEMORY (slurm-12.out)' });
   });
 
   it('takes the exit code from sacct or scontrol when the file is missing', () => {
