@@ -135,7 +135,17 @@ export function describeExecutorContract(fixture: ExecutorFixture): void {
       const { statuses } = await pollUntilFinal(executor, [id], pace);
       expect(statuses.get(id)?.state).to.equal('CANCELLED');
       expect(statuses.get(id)).to.deep.equal(fixture.ends.cancelled(fixture.outputOf(id, job)));
+      expect(await readAfterRestart(id, job), 'the end read after a restart').to.deep.equal(statuses.get(id));
       await waitFor(() => isProcessGone(child), pace.endMs, `the job's child process ${child} to end`);
+    });
+
+    it('leaves a job that has ended as it ended when it is cancelled, also to a new instance', async () => {
+      const { executor } = await create();
+      const job = await writeJob('exit 0');
+      const { id, status } = await runToEnd(executor, job);
+      await executor.cancel([id]);
+      expect((await executor.poll([id])).get(id)).to.deep.equal(status);
+      expect(await readAfterRestart(id, job), 'the end read after a restart').to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
     });
 
     it('lets a new instance find a job an earlier instance submitted, by its tag, and follow it to its end', async () => {
