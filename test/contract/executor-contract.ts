@@ -38,9 +38,9 @@ export function describeExecutorContract(fixture: ExecutorFixture): void {
       return made;
     }
 
-    /** A job file with the executor's header, in a fresh run directory (or in `dir`). */
-    async function writeJob(body: string, options: JobFileOptions & { dir?: string } = {}): Promise<JobSpec> {
-      return writeJobFile(options.dir ?? (await tmp.make('me-contract-')), fixture.header, body, options);
+    /** A job file with the executor's header, in a fresh run directory. */
+    async function writeJob(body: string, options: JobFileOptions = {}): Promise<JobSpec> {
+      return writeJobFile(await tmp.make('me-contract-'), fixture.header, body, options);
     }
 
     /** Submits a job and remembers it for the cleanup. */
