@@ -20,6 +20,11 @@ export interface AttemptFiles {
   readonly started: string;
   /** The job's combined output, for executors that do not keep it themselves (local). */
   readonly output: string;
+  /**
+   * Written before an executor that keeps no record of its own (local) signals a job it cancels, so a later
+   * process reads the job's end as cancelled too, not as a death by the signal.
+   */
+  readonly cancelled: string;
 }
 
 /** The files of one job in a run directory, named by `key` (the attempt, or `<attempt>.x<n>` for extra jobs). */
@@ -30,6 +35,7 @@ export function attemptFiles(dir: string, key: number | string): AttemptFiles {
     exitCode: path.join(meta, `exit-${key}`),
     started: path.join(meta, `started-${key}`),
     output: path.join(meta, `job-${key}.out`),
+    cancelled: path.join(meta, `cancelled-${key}`),
   };
 }
 
@@ -42,7 +48,7 @@ export function jobFiles(job: Pick<JobSpec, 'dir' | 'attempt' | 'fileKey'>): Att
 export async function clearJobFiles(job: JobSpec): Promise<AttemptFiles> {
   const files = jobFiles(job);
   await fs.mkdir(path.dirname(files.started), { recursive: true });
-  await Promise.all([fs.rm(files.exitCode, { force: true }), fs.rm(files.started, { force: true })]);
+  await Promise.all([files.exitCode, files.started, files.cancelled].map((file) => fs.rm(file, { force: true })));
   return files;
 }
 

@@ -5,6 +5,7 @@
 // (Ctrl-C, kill -9) and a later process re-attaches to them through those files (`adopt`, `find`).
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ExecutorError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -12,7 +13,7 @@ import { killGroup } from '../process/kill.js';
 import { startProcess } from '../process/starter.js';
 import { StartError, type StartedProcess } from '../process/types.js';
 import { clearJobFiles, jobFiles, parseExitCode, parseShebang, readJobFile, readStartMarker } from './job-files.js';
-import type { Executor, JobId, JobSpec, JobStatus } from './types.js';
+import { isFinal, type Executor, type JobId, type JobSpec, type JobStatus } from './types.js';
 
 export interface LocalExecutorOptions {
   /** Interpreter for job files without a `#!` line; default /bin/bash. */
@@ -56,11 +57,28 @@ export function readStartTicks(pid: number): string | undefined {
   }
 }
 
-/** The status a finished job's exit code means. */
+/** How a job this executor cancelled ends, in this process or a later one. */
+const CANCELLED: JobStatus = { state: 'CANCELLED', reason: 'cancelled' };
+
+/** Signal names by number: 15 → SIGTERM. */
+const SIGNAL_NAMES = new Map(Object.entries(os.constants.signals).map(([name, n]) => [n, name]));
+
+/**
+ * The status a finished job's exit code means. A death by signal n is code 128 + n, as a shell reports it and as
+ * the process helper writes it down, so the process that started the job and a later one that reads its exit-code
+ * file report one end alike.
+ */
 function statusFromExit(code: number, spec: JobSpec): JobStatus {
   if (code === 0) return { state: 'COMPLETED', exitCode: 0 };
   const output = path.relative(spec.dir, jobFiles(spec).output);
-  return { state: 'FAILED', exitCode: code, reason: `exit ${code} (output in ${output})` };
+  const signal = code > 128 ? SIGNAL_NAMES.get(code - 128) : undefined;
+  const how = signal === undefined ? `exit ${code}` : `killed by ${signal}, exit ${code}`;
+  return { state: 'FAILED', exitCode: code, reason: `${how} (output in ${output})` };
+}
+
+/** A process's end as its exit code: 128 + the signal's number when a signal ended it. */
+function toExitCode(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal === null ? 0 : os.constants.signals[signal]);
 }
 
 /** Runs jobs as local processes. */
@@ -100,8 +118,8 @@ export class LocalExecutor implements Executor {
     this.jobs.set(id, record);
     started.exited.then(
       ({ code, signal }) => {
-        if (record.cancelled) this.settle(id, { state: 'CANCELLED', reason: 'cancelled' });
-        else this.settle(id, code !== null ? statusFromExit(code, job) : { state: 'FAILED', reason: `killed by ${String(signal)}` });
+        if (record.cancelled) this.settle(id, CANCELLED);
+        else this.settle(id, statusFromExit(toExitCode(code, signal), job));
       },
       // Its end can no longer be heard: follow it as an adopted job, through its files and /proc.
       () => {
@@ -117,7 +135,8 @@ export class LocalExecutor implements Executor {
     this.jobs.set(id, { spec: job, pid: Number(id), startTicks: undefined, status: { state: 'RUNNING' }, cancelled: false, child: false });
   }
 
-  async poll(ids: readonly JobId[]): Promise<Map<JobId, JobStatus>> {
+  async poll(ids: readonly JobId[], signal?: AbortSignal): Promise<Map<JobId, JobStatus>> {
+    signal?.throwIfAborted();
     const result = new Map<JobId, JobStatus>();
     for (const id of ids) {
       const job = this.jobs.get(id);
@@ -128,21 +147,27 @@ export class LocalExecutor implements Executor {
     return result;
   }
 
-  async cancel(ids: readonly JobId[]): Promise<void> {
+  async cancel(ids: readonly JobId[], signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     for (const id of ids) {
       const job = this.jobs.get(id);
-      // A job of an earlier process is signalled only while its pid is still that job's process (pids are reused).
-      if (!job || (!job.child && !(await this.isRunning(job)))) continue;
+      // A job that has ended, or a job of an earlier process whose pid is no longer that job's process, is left
+      // alone: its pid may be another process's by now.
+      if (!job || isFinal(job.status) || (!job.child && !(await this.isRunning(job)))) continue;
       const pid = job.pid;
       job.cancelled = true;
+      // The mark comes before the signal, so no end of the job can be read without it. Without the mark (a full
+      // disk) a later process reads a death by SIGTERM: the job must be stopped all the same.
+      await fs.writeFile(jobFiles(job.spec).cancelled, `${job.spec.tag}\n`).catch(() => undefined);
       killGroup(pid, 'SIGTERM');
       setTimeout(() => killGroup(pid, 'SIGKILL'), this.killGraceMs).unref();
-      if (!job.child) this.settle(id, { state: 'CANCELLED', reason: 'cancelled' });
+      if (!job.child) this.settle(id, CANCELLED);
     }
   }
 
   /** Finds an attempt started before a crash from the marker it wrote (this attempt's, by its tag). */
-  async find(job: JobSpec): Promise<JobId | undefined> {
+  async find(job: JobSpec, signal?: AbortSignal): Promise<JobId | undefined> {
+    signal?.throwIfAborted();
     const marker = await readStartMarker(job);
     return marker === undefined ? undefined : String(marker.pid);
   }
@@ -164,16 +189,16 @@ export class LocalExecutor implements Executor {
     return ticks !== undefined && ticks === job.startTicks;
   }
 
-  /** Settles an adopted job from its exit-code file, or from its process having gone. */
+  /** Settles an adopted job from its exit-code file, or from its process having gone; cancelled if it was. */
   private async refreshAdopted(id: JobId, job: LocalJob): Promise<void> {
     const files = jobFiles(job.spec);
-    const code = parseExitCode((await readIfExists(files.exitCode)) ?? '');
-    if (code !== undefined) return this.settle(id, statusFromExit(code, job.spec));
-    if (await this.isRunning(job)) return;
+    let code = parseExitCode((await readIfExists(files.exitCode)) ?? '');
+    if (code === undefined && (await this.isRunning(job))) return;
     // Gone without an exit code: killed with the machine or by hand. Read the file once more in case the job
     // ended between the two looks.
-    const late = parseExitCode((await readIfExists(files.exitCode)) ?? '');
-    this.settle(id, late !== undefined ? statusFromExit(late, job.spec) : { state: 'LOST', reason: 'process gone without an exit code' });
+    code ??= parseExitCode((await readIfExists(files.exitCode)) ?? '');
+    if ((await readIfExists(files.cancelled)) !== undefined) return this.settle(id, CANCELLED);
+    this.settle(id, code !== undefined ? statusFromExit(code, job.spec) : { state: 'LOST', reason: 'process gone without an exit code' });
   }
 
   private settle(id: JobId, status: JobStatus): void {

@@ -29,9 +29,13 @@ export function buildEndStatus(end: JobEnd): JobStatus {
   const where = `(${end.output})`;
   const state = end.schedulerState;
   if (state !== undefined && SCHEDULER_END_STATES.has(state)) {
-    // The exit code is unknown when SLURM killed the wrapper before it could write it (the usual case); the
-    // signal SLURM reports (15 for a time limit or scancel) adds nothing to the state's name.
-    return { state, ...(end.fileCode !== undefined ? { exitCode: end.fileCode } : {}), reason: `${state} ${where}` };
+    // The signal SLURM reports (15 for a time limit or scancel) adds nothing to the state's name. Nor does an
+    // exit-code file: SLURM stops the job by signalling the wrapper and the job file together, so whether the
+    // wrapper lives to write a code, and which (143, or 0 from a job file whose `wait` saw its child killed first),
+    // is a race. Left out, so that one end always reads the same. An OUT_OF_MEMORY job was not stopped by SLURM:
+    // the kernel killed one of its processes, and the code its job file went on to exit with is its own.
+    const own = state === 'OUT_OF_MEMORY' && end.fileCode !== undefined ? { exitCode: end.fileCode } : {};
+    return { state, ...own, reason: `${state} ${where}` };
   }
   const code = end.fileCode ?? (end.exit?.signal === 0 ? end.exit.code : undefined);
   if (code === 0 && (end.fileCode !== undefined || state === 'COMPLETED')) return { state: 'COMPLETED', exitCode: 0 };

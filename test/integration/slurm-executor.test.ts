@@ -1,10 +1,11 @@
+// What only the SLURM executor does, on the real cluster: the user's directives, model-ensembler's job shape, time
+// limits. What every executor does is checked by the executor contract suite (test/contract/executor-contract.ts).
 import { expect } from 'chai';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SlurmExecutor } from '../../src/executors/slurm.js';
 import type { JobId } from '../../src/executors/types.js';
 import { cancelJobs, readSqueueField, skipWithoutSlurm, waitForFinal, writeJob } from '../helpers/slurm-cluster.js';
-import { makeSlurmPath } from '../helpers/slurm-path.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 describe('SLURM executor on the real cluster', function () {
@@ -37,31 +38,6 @@ describe('SLURM executor on the real cluster', function () {
     return { id, dir };
   }
 
-  it('runs a job that exits 0 to COMPLETED, its output in slurm-<id>.out in the run directory', async () => {
-    const { id, dir } = await submit('#!/bin/bash\necho "hello from $PWD"\n');
-    const statuses = await waitForFinal(executor, [id], 30_000);
-    expect(statuses.get(id)).to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
-    expect(await fs.readFile(path.join(dir, `slurm-${id}.out`), 'utf8')).to.equal(`hello from ${dir}\n`);
-  });
-
-  it('reports a job that exits 3 as FAILED with exit code 3 and where its output is', async () => {
-    const { id } = await submit('#!/bin/sh\necho failing\nexit 3\n');
-    const statuses = await waitForFinal(executor, [id], 30_000);
-    expect(statuses.get(id)).to.deep.equal({ state: 'FAILED', exitCode: 3, reason: `exit 3 (slurm-${id}.out)` });
-  });
-
-  it('reports a job cancelled while it runs as CANCELLED', async () => {
-    const { id } = await submit('#!/bin/bash\nsleep 300\n');
-    const deadline = Date.now() + 30_000;
-    while ((await executor.poll([id])).get(id)?.state !== 'RUNNING') {
-      if (Date.now() > deadline) throw new Error(`job ${id} did not start within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await executor.cancel([id]);
-    const statuses = await waitForFinal(executor, [id], 30_000);
-    expect(statuses.get(id)).to.deep.equal({ state: 'CANCELLED', reason: `CANCELLED (slurm-${id}.out)` });
-  });
-
   it("keeps the user's #SBATCH --job-name, as squeue shows it", async () => {
     const { id } = await submit('#!/bin/bash\n#SBATCH --job-name=my-model-run\n#SBATCH --time=5\ntrue\n');
     expect(readSqueueField(id, '%j')).to.equal('my-model-run');
@@ -89,55 +65,6 @@ describe('SLURM executor on the real cluster', function () {
     const statuses = await waitForFinal(executor, [id], 30_000);
     expect(statuses.get(id)).to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
     expect(await fs.readFile(path.join(dir, 'sanity.out'), 'utf8')).to.equal('sanity ran\n');
-  });
-
-  it('runs a job file without a #! line with the configured shell, in its run directory, with its environment', async () => {
-    const dir = await tmp.make('me-slurm-');
-    const job = { ...(await writeJob(dir, 'echo "$MODEL_ENSEMBLE_RUN_ID in $PWD" > where.txt\n')), env: { MODEL_ENSEMBLE_RUN_ID: 'alpha-3' } };
-    const id = await executor.submit(job);
-    submitted.push(id);
-    expect((await waitForFinal(executor, [id], 30_000)).get(id)?.state).to.equal('COMPLETED');
-    expect(await fs.readFile(path.join(dir, 'where.txt'), 'utf8')).to.equal(`alpha-3 in ${dir}\n`);
-  });
-
-  it('asks squeue exactly once per poll, however many jobs it follows, and settles them by their exit-code files', async () => {
-    const root = await tmp.make('me-slurm-path-');
-    const slurmPath = await makeSlurmPath(root);
-    const counted = new SlurmExecutor({ env: slurmPath.env, commandTimeoutMs: 30_000 });
-    const ids: JobId[] = [];
-    for (let i = 0; i < 6; i++) {
-      const dir = await tmp.make('me-slurm-');
-      ids.push(await counted.submit(await writeJob(dir, `#!/bin/bash\nsleep 1\nexit ${i % 2}\n`, `run-${i}`)));
-    }
-    submitted.push(...ids);
-    let polls = 0;
-    const deadline = Date.now() + 40_000;
-    let statuses = await counted.poll(ids);
-    for (polls = 1; ids.some((id) => !['COMPLETED', 'FAILED'].includes(statuses.get(id)?.state ?? '')); polls++) {
-      if (Date.now() > deadline) throw new Error(`jobs not final: ${JSON.stringify([...statuses])}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      statuses = await counted.poll(ids);
-    }
-    expect(polls).to.be.greaterThan(1);
-    expect(await slurmPath.calls('squeue')).to.have.length(polls);
-    expect(await slurmPath.calls('sacct')).to.deep.equal([]);
-    expect(await slurmPath.calls('scontrol')).to.deep.equal([]);
-    expect(ids.map((id) => statuses.get(id)?.exitCode)).to.deep.equal([0, 1, 0, 1, 0, 1]);
-    // Final jobs are remembered: asking again costs no scheduler call.
-    await counted.poll(ids);
-    expect(await slurmPath.calls('squeue')).to.have.length(polls);
-  });
-
-  it('finds a job by its tag and follows it, as a process restarted after a crash would', async () => {
-    const dir = await tmp.make('me-slurm-');
-    const job = await writeJob(dir, '#!/bin/bash\nsleep 1\n', 'crashed-0');
-    const id = await executor.submit(job);
-    submitted.push(id);
-    const restarted = new SlurmExecutor({ commandTimeoutMs: 30_000 });
-    expect(await restarted.find(job)).to.equal(id);
-    expect(await restarted.find({ ...job, tag: `${job.tag}:other` })).to.equal(undefined);
-    restarted.adopt(id, job);
-    expect((await waitForFinal(restarted, [id], 30_000)).get(id)).to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
   });
 
   it('reports a job killed at its time limit as TIMEOUT, with no exit code', async function () {

@@ -24,6 +24,15 @@ describe('SLURM job statuses', () => {
     expect(buildEndStatus({ fileCode: 0, schedulerState: 'OUT_OF_MEMORY', output })).to.deep.equal({ state: 'OUT_OF_MEMORY', exitCode: 0, reason: 'OUT_OF_MEMORY (slurm-12.out)' });
   });
 
+  it('leaves out the exit code of a job SLURM stopped, which only a race between the wrapper and the signal wrote', () => {
+    for (const state of ['CANCELLED', 'TIMEOUT', 'PREEMPTED', 'DEADLINE', 'NODE_FAIL'] as const) {
+      for (const fileCode of [143, 0, 3]) {
+        expect(buildEndStatus({ fileCode, schedulerState: state, output }), `${state} ${fileCode}`).to.deep.equal({ state, reason: `${state} (slurm-12.out)` });
+      }
+    }
+    expect(buildEndStatus({ fileCode: 137, schedulerState: 'OUT_OF_MEMORY', output })).to.deep.equal({ state: 'OUT_OF_MEMORY', exitCode: 137, reason: 'OUT_OF_MEMORY (slurm-12.out)' });
+  });
+
   it('takes the exit code from sacct or scontrol when the file is missing', () => {
     expect(buildEndStatus({ schedulerState: 'FAILED', exit: { code: 3, signal: 0 }, output })).to.deep.equal({ state: 'FAILED', exitCode: 3, reason: 'exit 3 (slurm-12.out)' });
     expect(buildEndStatus({ schedulerState: 'COMPLETED', exit: { code: 0, signal: 0 }, output })).to.deep.equal({ state: 'COMPLETED', exitCode: 0 });
