@@ -47,7 +47,8 @@ class FileLines extends Transport {
 
   constructor(file: string) {
     super({ level: 'debug', format: winston.format.combine(winston.format.timestamp(), fileFormat) });
-    this.fd = fs.openSync(file, 'a');
+    // Never writable by others, whatever the umask.
+    this.fd = fs.openSync(file, 'a', 0o644);
   }
 
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
@@ -92,7 +93,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     );
   }
   if (options.file) {
-    fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o755 });
     transports.push(new FileLines(options.file));
   }
   return winston.createLogger({ level: 'debug', transports, exitOnError: false });

@@ -67,7 +67,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
       return { runs: finishedIn(env, candidates, cycle), failure: undefined, alreadyDone: true };
     }
   }
-  await fs.mkdir(batch.basedir, { recursive: true });
+  await fs.mkdir(batch.basedir, { recursive: true, mode: 0o755 });
 
   for (; !options.stop.aborted; cycle++) {
     if (batch.repeat) log.info(`batch ${batch.name}: cycle ${cycle}`);

@@ -55,8 +55,14 @@ function watchRequests(env: RunEnv): { stop(): Promise<void> } {
   if (stateDir === undefined) return { stop: () => Promise.resolve() };
   let busy: Promise<void> = Promise.resolve();
   const configured = env.ensemble.batches.flatMap((batch) => batch.runs);
+  const told = new Set<string>();
+  const refuse = ({ file, why }: { file: string; why: string }): void => {
+    if (told.has(file)) return;
+    told.add(file);
+    options.logger.warn(`request ${file} is not applied: ${why}; it is left where it is`);
+  };
   const apply = async (): Promise<void> => {
-    for (const request of await takeRequests(stateDir)) {
+    for (const request of await takeRequests(stateDir, refuse)) {
       if (request.action === 'rerun') {
         const marked = await rerunRuns(env.machine, request.runs, request.states ?? []);
         if (marked.length > 0) options.logger.info(`rerun requested: ${marked.join(', ')} will run again on the next start`);

@@ -41,7 +41,7 @@ export async function prepareRunDirectory(plan: BatchPlan, dir: string, inputs: 
   if (!pathExists(dir)) await materializeTree(plan.tree, dir);
   // The run's own files (task output, job markers) live here from the start; never through a link.
   const meta = preparePathInside(dir, RUN_META_DIR);
-  if (!pathExists(meta)) mkdirSync(meta);
+  if (!pathExists(meta)) mkdirSync(meta, 0o755);
   for (const { template, text } of inputs.files) {
     await writeRendered(dir, template, text, plan.compiled.modes.get(template) ?? 0o644);
   }

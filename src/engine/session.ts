@@ -15,6 +15,7 @@ import { ensembleIdOf } from '../state/ensemble-id.js';
 import { readJournal, replayEntries } from '../state/replay.js';
 import { writeRequest, type Request } from '../state/requests.js';
 import { assertOwner, ownerOf, type StateOwner } from '../state/owner.js';
+import { describeUnsafeDir } from '../state/private.js';
 import { JOURNAL_FILE, RunStore } from '../state/store.js';
 import type { RunState } from '../state/types.js';
 import { CancelRequests } from './cancel-requests.js';
@@ -118,6 +119,8 @@ export async function assertStateFree(stateDir: string): Promise<void> {
 
 /** What the state directory's parts must be, where they exist: a folder, and in it a lock file and a journal file. */
 async function assertStateLayout(stateDir: string): Promise<void> {
+  const unsafe = await describeUnsafeDir(stateDir);
+  if (unsafe !== undefined) throw new UsageError(unsafe, { code: 'ERR_STATE_UNSAFE' });
   const parts: Array<[string, 'folder' | 'file']> = [
     [stateDir, 'folder'],
     [path.join(stateDir, LOCK_FILE), 'file'],

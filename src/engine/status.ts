@@ -6,6 +6,7 @@ import { loadEnsemble } from '../config/load.js';
 import { readLiveHolder, type LockHolder } from '../state/lock.js';
 import { describeOtherOwner, ownerOf } from '../state/owner.js';
 import { resolveStateDir } from '../state/paths.js';
+import { findRefusedRequests, type RefusedRequest } from '../state/requests.js';
 import { summarize, type BatchRow, type Layout } from '../state/queries.js';
 import { readJournal, replayEntries } from '../state/replay.js';
 import { JOURNAL_FILE } from '../state/store.js';
@@ -26,6 +27,8 @@ export interface StatusReport {
   readonly configProblem: string | undefined;
   /** Why the state directory is not this configuration's (then only the journal's runs are shown). */
   readonly ownerProblem: string | undefined;
+  /** Request files left in the state directory that are not applied (another user's, or links), and why. */
+  readonly refusedRequests: RefusedRequest[];
 }
 
 export interface StatusOptions {
@@ -62,5 +65,6 @@ export async function readStatus(config: string, options: StatusOptions = {}): P
     started: contents.entries.length > 0,
     configProblem,
     ownerProblem,
+    refusedRequests: await findRefusedRequests(stateDir),
   };
 }

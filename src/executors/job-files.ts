@@ -44,11 +44,16 @@ export function jobFiles(job: Pick<JobSpec, 'dir' | 'attempt' | 'fileKey'>): Att
   return attemptFiles(job.dir, job.fileKey ?? job.attempt);
 }
 
-/** Makes the job's folder and clears what an earlier job of the same files left (a repeated batch reuses them). */
+/**
+ * Makes the job's folder and clears what an earlier job of the same files left (a repeated batch reuses them). The
+ * start marker and exit-code file are made empty (an empty one is not yet written) with mode 0644, so that the job,
+ * which writes them under the user's umask, never leaves them writable by others.
+ */
 export async function clearJobFiles(job: JobSpec): Promise<AttemptFiles> {
   const files = jobFiles(job);
-  await fs.mkdir(path.dirname(files.started), { recursive: true });
+  await fs.mkdir(path.dirname(files.started), { recursive: true, mode: 0o755 });
   await Promise.all([files.exitCode, files.started, files.cancelled].map((file) => fs.rm(file, { force: true })));
+  await Promise.all([files.exitCode, files.started].map((file) => fs.writeFile(file, '', { mode: 0o644 })));
   return files;
 }
 

@@ -158,7 +158,7 @@ export class LocalExecutor implements Executor {
       job.cancelled = true;
       // The mark comes before the signal, so no end of the job can be read without it. Without the mark (a full
       // disk) a later process reads a death by SIGTERM: the job must be stopped all the same.
-      await fs.writeFile(jobFiles(job.spec).cancelled, `${job.spec.tag}\n`).catch(() => undefined);
+      await fs.writeFile(jobFiles(job.spec).cancelled, `${job.spec.tag}\n`, { mode: 0o644 }).catch(() => undefined);
       killGroup(pid, 'SIGTERM');
       setTimeout(() => killGroup(pid, 'SIGKILL'), this.killGraceMs).unref();
       if (!job.child) this.settle(id, CANCELLED);

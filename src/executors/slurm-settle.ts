@@ -135,7 +135,8 @@ async function readExitCode(ctx: SettleContext, ended: EndedJob): Promise<number
     return undefined;
   }
   const code = parseExitCode(text);
-  if (code === undefined) ctx.warn(`exit:${file}`, `exit-code file ${file} holds no exit code: ${JSON.stringify(text.slice(0, 100))}`);
+  // Empty: made before submission and not written yet (the job did not end by itself).
+  if (code === undefined && text.trim() !== '') ctx.warn(`exit:${file}`, `exit-code file ${file} holds no exit code: ${JSON.stringify(text.slice(0, 100))}`);
   return code;
 }
 

@@ -2,7 +2,7 @@
 // orchestrator asks for and reports their starts and ends. Only modules of perl-base (POSIX) are used.
 //
 // Records on stdin: `<byte length>\n` then NUL-separated fields
-// `id, cwd, output file, flags ('a' append, 'j' job), marker file, exit-code file, tag, count of variables,
+// `id, cwd, output file, flags ('a' append, 'j' job, 'p' private output: 0600), marker file, exit-code file, tag, count of variables,
 // name, value, ..., program, arguments...`.
 // Lines on stdout: `R` once ready; then per record `P <id> <pid>` or `E <id> <errno> <message>`, and after a `P`
 // `X <id> <code> <signal number>` (one of the two empty), fields separated by tabs. A process's exec is settled
@@ -18,6 +18,7 @@ export const HELPER_PROGRAM = String.raw`
 use strict;
 use warnings;
 use POSIX ();
+use Fcntl qw(O_WRONLY O_CREAT O_TRUNC O_APPEND);
 $0 = 'model_ensemble spawner';
 $SIG{CHLD} = sub { };
 # The orchestrator may be gone: its pipe is then closed, and a report is dropped rather than killing the helper.
@@ -46,10 +47,14 @@ sub start {
     POSIX::setsid();
     chdir($cwd) or $fail->($cwd);
     open(STDIN, '<', '/dev/null') or $fail->('/dev/null');
-    open(STDOUT, index($flags, 'a') >= 0 ? '>>' : '>', $out) or $fail->($out);
+    # Files are never made writable by others, whatever the umask (the job itself keeps the user's umask).
+    my $mode = index($flags, 'p') >= 0 ? 0600 : 0644;
+    sysopen(my $o, $out, O_WRONLY | O_CREAT | (index($flags, 'a') >= 0 ? O_APPEND : O_TRUNC), $mode) or $fail->($out);
+    open(STDOUT, '>&', $o) or $fail->($out);
+    close($o);
     open(STDERR, '>&', \*STDOUT) or $fail->($out);
     if (index($flags, 'j') >= 0) {
-      open(my $m, '>', $marker) or $fail->($marker);
+      sysopen(my $m, $marker, O_WRONLY | O_CREAT | O_TRUNC, 0644) or $fail->($marker);
       print $m "$host $$ - " . ticks() . "\n$tag\n";
       close($m) or $fail->($marker);
     }
@@ -79,7 +84,7 @@ sub reap {
     my $exit = delete $exits{$pid};
     if (defined $exit) {
       my $code = ($status & 127) ? 128 + ($status & 127) : $status >> 8;
-      if (open(my $x, '>', $exit)) { print $x "$code\n"; close($x); }
+      if (sysopen(my $x, $exit, O_WRONLY | O_CREAT | O_TRUNC, 0644)) { print $x "$code\n"; close($x); }
     }
     my $id = delete $ids{$pid};
     next if !defined $id || $id eq '';

@@ -82,7 +82,7 @@ export class Helper {
     const id = String(this.nextId++);
     const env = Object.entries(options.env ?? {});
     const job = options.job;
-    const flags = `${options.append ? 'a' : ''}${job ? 'j' : ''}`;
+    const flags = `${options.append ? 'a' : ''}${job ? 'j' : ''}${options.private ? 'p' : ''}`;
     const head = [id, options.cwd, options.outputFile, flags, job?.marker ?? '', job?.exitCode ?? '', job?.tag ?? ''];
     const record = Buffer.from([...head, String(env.length), ...env.flat(), file, ...args].join('\0'));
     let resolveExit!: (exit: ProcessExit) => void;

@@ -127,7 +127,7 @@ async function startToFile(file: string, args: readonly string[], options: Comma
   const limit = options.captureBytes ?? 8192;
   let child: StartedProcess;
   try {
-    child = await startProcess(file, args, { cwd: options.cwd, env: options.env, outputFile, append });
+    child = await startProcess(file, args, { cwd: options.cwd, env: options.env, outputFile, append, private: own });
   } catch (error) {
     if (own) rmSync(outputFile, { force: true });
     if (!(error instanceof StartError)) throw error;

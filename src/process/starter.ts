@@ -81,7 +81,8 @@ export function startProcess(file: string, args: readonly string[], options: Sta
 /** Starts a process by forking the orchestrator. */
 async function forkProcess(file: string, args: readonly string[], options: StartOptions): Promise<StartedProcess> {
   // Opened and closed in place: an asynchronous open and close would be two thread-pool round trips per process.
-  const out = openSync(options.outputFile, options.append ? 'a' : 'w');
+  // Never writable by others, whatever the umask; the job's marker and exit-code file already exist (clearJobFiles).
+  const out = openSync(options.outputFile, options.append ? 'a' : 'w', options.private ? 0o600 : 0o644);
   try {
     const job = options.job;
     const [program, words] = job ? ['/bin/bash', ['-c', FORKED_JOB, 'model_ensemble-job', job.marker, job.exitCode, job.tag, file, ...args]] : [file, args];

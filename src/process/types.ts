@@ -29,6 +29,8 @@ export interface StartOptions {
   /** stdout and stderr go to this file, truncated first or appended to. */
   readonly outputFile: string;
   readonly append: boolean;
+  /** The output file is made readable by this user alone (0600), not 0644: output the tool reads and removes. */
+  readonly private?: boolean | undefined;
   /** A job: its marker and exit-code files are written for it, whatever becomes of the process that started it. */
   readonly job?: JobFiles | undefined;
 }

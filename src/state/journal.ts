@@ -7,6 +7,7 @@ import { writeSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StateError } from '../errors.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private.js';
 import type { JournalEntry } from './types.js';
 
 interface Waiter {
@@ -38,8 +39,8 @@ export class Journal {
 
   /** Opens (creating it and its folder) the journal at `file` for appending. */
   static async open(file: string): Promise<Journal> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    return new Journal(file, await fs.open(file, 'a'));
+    await makePrivateDir(path.dirname(file));
+    return new Journal(file, await fs.open(file, 'a', PRIVATE_FILE_MODE));
   }
 
   /** Appends one entry; resolves once it is on disk. */
@@ -59,7 +60,7 @@ export class Journal {
   async rewrite(entries: readonly JournalEntry[]): Promise<void> {
     await this.flushing;
     const temp = `${this.file}.tmp`;
-    await fs.writeFile(temp, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { flush: true });
+    await fs.writeFile(temp, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { flush: true, mode: PRIVATE_FILE_MODE });
     await this.handle.close();
     await fs.rename(temp, this.file);
     const dir = await fs.open(path.dirname(this.file), 'r');
@@ -68,7 +69,7 @@ export class Journal {
     } finally {
       await dir.close();
     }
-    this.handle = await fs.open(this.file, 'a');
+    this.handle = await fs.open(this.file, 'a', PRIVATE_FILE_MODE);
   }
 
   /** Waits for pending appends and closes the file. */

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LockError } from '../errors.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private.js';
 
 /** The lock's file name inside the state directory. */
 export const LOCK_FILE = 'lock';
@@ -82,7 +83,7 @@ export async function describeHolder(stateDir: string, staleMs = 60_000): Promis
 async function withTakeoverGuard(file: string, staleMs: number, work: () => Promise<void>): Promise<boolean> {
   const guard = `${file}.takeover`;
   try {
-    await fs.writeFile(guard, String(process.pid), { flag: 'wx' });
+    await fs.writeFile(guard, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE_MODE });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const stat = await fs.stat(guard).catch(() => undefined);
@@ -113,10 +114,10 @@ export class Lock {
     const file = path.join(stateDir, LOCK_FILE);
     const staleMs = options.staleMs ?? 60_000;
     const me: LockHolder = { host: os.hostname(), pid: process.pid, since: new Date().toISOString() };
-    await fs.mkdir(stateDir, { recursive: true });
+    await makePrivateDir(stateDir);
     for (let tries = 0; tries < 20; tries++) {
       try {
-        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx', flush: true });
+        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx', flush: true, mode: PRIVATE_FILE_MODE });
         const lock = new Lock(file, me);
         lock.startRefresh(options.refreshMs ?? 10_000);
         return lock;

@@ -43,7 +43,7 @@ export function exitCodeFor(outcome: EnsembleOutcome): number {
 /** Starts this same command in the background (without -d), in a session of its own, and returns at once. */
 async function daemonize(request: RunRequest, logFile: string): Promise<number> {
   const argv = request.argv.filter((word) => word !== '-d' && word !== '--daemon');
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  fs.mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o755 });
   const child = await startProcess(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...argv], {
     cwd: request.cwd,
     outputFile: `${logFile.replace(/\.log$/, '')}.daemon.out`,

@@ -52,9 +52,10 @@ export async function statusCommand(request: StatusRequest): Promise<number> {
     request.err(`model_ensemble status: the configuration cannot be read (${report.configProblem}); showing the journal only\n`);
   }
   if (report.ownerProblem !== undefined) request.err(`model_ensemble status: ${report.ownerProblem}; showing what it holds\n`);
+  for (const refused of report.refusedRequests) request.err(`model_ensemble status: request ${refused.file} is not applied: ${refused.why}\n`);
   if (request.json) {
-    const { stateDir, executor, runningBy, batches } = report;
-    request.out(`${JSON.stringify({ stateDir, executor, runningBy, batches }, null, 2)}\n`);
+    const { stateDir, executor, runningBy, batches, refusedRequests } = report;
+    request.out(`${JSON.stringify({ stateDir, executor, runningBy, batches, refusedRequests }, null, 2)}\n`);
     return EXIT.ok;
   }
   const holder = report.runningBy;
