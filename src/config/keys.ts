@@ -27,10 +27,12 @@ export const SHARED_KEYS: readonly string[] = [
   'post_run',
   'post_batch',
   'retry',
+  'executor',
+  'result_file',
 ];
 
-/** Every key a batch may have. */
-export const BATCH_KEYS: readonly string[] = ['name', 'basedir', ...SHARED_KEYS];
+/** Every key a batch may have: name, basedir and what starts it are its own; the rest may come from batch_config. */
+export const BATCH_KEYS: readonly string[] = ['name', 'basedir', 'after', 'after_success', 'when', ...SHARED_KEYS];
 
 /** The task names, in the order messages list them (model-ensembler's, model_ensembler/tasks/). */
 export const TASK_NAMES: readonly string[] = ['check', 'execute', 'quota', 'jobs', 'submit', 'move', 'remove'];

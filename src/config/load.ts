@@ -14,9 +14,11 @@ import { isMapping, toPlain, valueAt } from './plain.js';
 import type { PathSegment, PositionMap } from './positions.js';
 import { validateConfig } from './validate.js';
 import type { RawBatch } from './schema.js';
+import { buildStarts } from './graph.js';
+import { buildRules } from './rules.js';
 import { checkTaskPaths } from './task-checks.js';
 import { buildTaskSpecs } from './task-specs.js';
-import type { Batch, Ensemble } from './types.js';
+import type { Batch, BatchStart, Ensemble } from './types.js';
 import { parseYaml11 } from './yaml11.js';
 
 /** Options of loadEnsemble. */
@@ -55,10 +57,19 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
     }),
   );
   problems.push(...fileProblems.flat());
+  // The batch graph and the rules, once the names are known good (a repeated name is its own problem).
+  const names = drafts.map((draft) => String(draft.plain.name));
+  const graph = new Set(names).size === names.length ? buildStarts(drafts, read.positions) : { starts: [], problems: [] };
+  const rules = buildRules(valueAt(plain, ['ensemble', 'rules']), names, read.positions);
+  problems.push(...graph.problems, ...rules.problems);
   if (problems.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(problems));
 
   // From here the file is valid: the schema's types hold for the plain copy.
   const typed = valueAt(read.value, ['ensemble']) as Record<string, unknown>;
+  const limit = (key: string): number | undefined => {
+    const value = valueAt(plain, ['ensemble', key]);
+    return typeof value === 'number' ? value : undefined;
+  };
   const vars = typed.vars;
   const ensemble: Ensemble = {
     file: absolute,
@@ -67,7 +78,10 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
     vars: isMapping(vars) ? vars : {},
     preProcess: buildTaskSpecs(typed.pre_process, ['ensemble', 'pre_process'], read.positions),
     postProcess: buildTaskSpecs(typed.post_process, ['ensemble', 'post_process'], read.positions),
-    batches: drafts.map((draft) => buildBatch(draft, cwd, read.positions)),
+    batches: drafts.map((draft, i) => buildBatch(draft, cwd, read.positions, graph.starts[i] as BatchStart)),
+    maxjobs: limit('maxjobs'),
+    maxruns: limit('maxruns'),
+    rules: rules.rules,
   };
   const taskProblems = checkTaskPaths(ensemble);
   if (taskProblems.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(taskProblems));
@@ -75,7 +89,7 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
 }
 
 /** A valid batch draft as the engine's Batch. */
-function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap): Batch {
+function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap, start: BatchStart): Batch {
   // Valid, and checkRequiredKeys has seen the keys batch_config may give: templatedir, maxruns, maxjobs are set.
   const raw = draft.plain as RawBatch & Required<Pick<RawBatch, 'templatedir' | 'maxruns' | 'maxjobs'>>;
   const dirs = resolveBatchDirs(cwd, raw.basedir, raw.templatedir);
@@ -97,6 +111,9 @@ function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap): Bat
     postBatch: tasks('post_batch'),
     runs: expandRuns(draft, raw.name, dirs.basedir),
     retry: buildRetry(draft),
+    executor: raw.executor,
+    resultFile: raw.result_file ?? 'result.json',
+    start,
     where: positions.where(draft.path),
   };
 }

@@ -8,6 +8,7 @@ import type { Static, TOptional, TSchema } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
+import { EXECUTOR_NAMES } from '../executors/names.js';
 import { DEFAULT_RETRY_ON, RETRY_STATES } from './keys.js';
 import { TASK_LIST } from './task-schema.js';
 
@@ -65,7 +66,36 @@ const SHARED_BATCH_KEYS = {
   post_run: TASKS,
   post_batch: TASKS,
   retry: RETRY,
+  executor: Type.Union(EXECUTOR_NAMES.map((name) => Type.Literal(name)), {
+    expected: `one of ${EXECUTOR_NAMES.join(', ')}`,
+    description: 'Where this batch\'s jobs run (default: the executor given on the command line), e.g. local for analysis on the login node beside slurm simulations.',
+  }),
+  result_file: Type.String({ minLength: 1, description: 'The file a run leaves its results in, read after its job (default result.json); a JSON mapping of at most 1 MB.' }),
 };
+
+/** A list of batch names, with what it means. */
+const batchNames = (description: string) => Type.Array(Type.String({ minLength: 1 }), { expected: 'a list of batch names', description });
+
+/** What starts a batch: its own keys, never shared through batch_config. */
+const START_KEYS = {
+  after: Type.Optional(batchNames('Start when these batches have finished (all their runs ended and their post_batch ran); [] starts at once. Without after, after_success or when, a batch follows the one above it.')),
+  after_success: Type.Optional(batchNames('Start when these batches have finished with every run succeeded; otherwise this batch is skipped.')),
+  when: Type.Optional(Type.String({ minLength: 1, description: 'Start as soon as this condition over metrics holds, e.g. "sim.succeeded >= 3" (combines with after).' })),
+};
+
+/** One rule: a condition over metrics and what to do once it holds. */
+const RULE = Type.Object(
+  {
+    when: Type.String({ minLength: 1, description: 'The condition, e.g. "sim.failed > 10 or sim.queue_wait.p90 > 3600".' }),
+    start: Type.Optional(Type.String({ minLength: 1, description: 'Start this batch now, whatever its own conditions.' })),
+    stop: Type.Optional(Type.String({ minLength: 1, description: 'Start no more runs of this batch; running ones finish.' })),
+    cancel: Type.Optional(Type.String({ minLength: 1, description: 'Cancel this batch: its runs not yet started and its jobs in flight.' })),
+    execute: Type.Optional(Type.String({ minLength: 1, description: 'Run this command (in the working directory), e.g. a notification.' })),
+    repeat: Type.Optional(Type.Boolean({ description: 'Fire again each time the condition becomes true again (default: once).' })),
+    every: Type.Optional(Type.Integer({ minimum: 1, description: 'With repeat: fire at most once per this many more finished runs (of the batches the condition names).' })),
+  },
+  { additionalProperties: false, expected: 'a rule (when, and one of start, stop, cancel, execute)', description: 'A rule: when its condition holds, start, stop or cancel a batch, or run a command.' },
+);
 
 const optional = <T extends Record<string, TSchema>>(keys: T) =>
   Object.fromEntries(Object.entries(keys).map(([key, schema]) => [key, Type.Optional(schema)])) as {
@@ -77,6 +107,7 @@ const BATCH = Type.Object(
   {
     name: NAME,
     basedir: Type.String({ minLength: 1, description: 'Where run directories are made; relative to the working directory.' }),
+    ...START_KEYS,
     ...optional(SHARED_BATCH_KEYS),
   },
   { additionalProperties: false, expected: 'a batch (a mapping of batch settings)' },
@@ -100,8 +131,11 @@ export const CONFIG_SCHEMA = Type.Object(
         post_process: Type.Optional(TASKS),
         batch_config: Type.Optional(Type.Union([BATCH_CONFIG, Type.Null()])),
         batches: Type.Array(BATCH, { minItems: 1, expected: 'a list of at least one batch' }),
+        maxjobs: Type.Optional(Type.Integer({ minimum: 1, description: 'Most jobs of all batches together queued or running at once (on top of each batch\'s maxjobs).' })),
+        maxruns: Type.Optional(Type.Integer({ minimum: 1, description: 'Most runs of all batches together in progress at once (on top of each batch\'s maxruns).' })),
+        rules: Type.Optional(Type.Array(RULE, { expected: 'a list of rules', description: 'Rules over metrics: start, stop or cancel a batch, or run a command, when a condition holds.' })),
       },
-      { additionalProperties: false, expected: 'a mapping of vars, pre_process, post_process, batch_config and batches' },
+      { additionalProperties: false, expected: 'a mapping of vars, pre_process, post_process, batch_config, batches, maxjobs, maxruns and rules' },
     ),
   },
   { additionalProperties: false, title: 'model_ensemble configuration', expected: 'a mapping with the key "ensemble"', definitions: { task_list: TASK_LIST } },

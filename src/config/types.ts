@@ -1,6 +1,8 @@
 // The typed, validated ensemble that config/ produces and every other module trusts. Values inside `vars`, batch
 // settings and run entries keep their YAML 1.1 meaning as PyYAML reads them (PyFloat for floats, PyDate for dates).
 import type { Where } from '../errors.js';
+import type { ExecutorName } from '../executors/names.js';
+import type { Expr } from './expression.js';
 
 /** A task as written in the configuration: `{name, args}`. */
 export interface TaskSpec {
@@ -36,6 +38,33 @@ export interface RunSpec {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
+/** What starts a batch: the batches it waits for, and a condition over metrics. */
+export interface BatchStart {
+  /** Batches that must have finished (every run ended, post_batch run). */
+  readonly after: readonly string[];
+  /** Batches that must have finished with every run succeeded; if one did not, this batch is skipped. */
+  readonly afterSuccess: readonly string[];
+  /** A condition over metrics that must hold, as written and parsed. */
+  readonly when: { readonly text: string; readonly expr: Expr } | undefined;
+  /** The batch wrote none of after, after_success or when: it follows the one above it (model-ensembler's order). */
+  readonly implicit: boolean;
+}
+
+/** A rule of the ensemble: when its condition holds, its actions. */
+export interface Rule {
+  /** Position in `rules`, from 0: its identity in the journal. */
+  readonly index: number;
+  readonly when: { readonly text: string; readonly expr: Expr };
+  readonly start: string | undefined;
+  readonly stop: string | undefined;
+  readonly cancel: string | undefined;
+  readonly execute: string | undefined;
+  readonly repeat: boolean;
+  /** With repeat: at most one firing per this many more finished runs of the batches the condition names. */
+  readonly every: number | undefined;
+  readonly where: Where;
+}
+
 /** A batch with `batch_config` defaults applied and paths resolved. */
 export interface Batch {
   /** Position in the file's `batches` list, from 0. */
@@ -66,6 +95,12 @@ export interface Batch {
   readonly postBatch: readonly TaskSpec[];
   readonly runs: readonly RunSpec[];
   readonly retry: RetryPolicy;
+  /** Where its jobs run; undefined: the executor the command line gives. */
+  readonly executor: ExecutorName | undefined;
+  /** The file in each run directory its results are read from after the job (relative to the run directory). */
+  readonly resultFile: string;
+  /** What starts it. */
+  readonly start: BatchStart;
   /** Where the batch is written, for messages. */
   readonly where: Where;
 }
@@ -82,4 +117,9 @@ export interface Ensemble {
   readonly preProcess: readonly TaskSpec[];
   readonly postProcess: readonly TaskSpec[];
   readonly batches: readonly Batch[];
+  /** Most jobs of all batches together queued or running at once; undefined: no bound beyond each batch's. */
+  readonly maxjobs: number | undefined;
+  /** Most runs of all batches together in progress at once; undefined: no bound beyond each batch's. */
+  readonly maxruns: number | undefined;
+  readonly rules: readonly Rule[];
 }

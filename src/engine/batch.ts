@@ -8,7 +8,6 @@ import { runTasks } from '../tasks/runner.js';
 import type { RunRecord } from '../state/types.js';
 import { reportDrift } from './drift.js';
 import type { BatchPlan } from './plan.js';
-import { executeRun } from './run.js';
 import { batchTaskContext } from './task-context.js';
 import type { RunEnv } from './types.js';
 
@@ -19,6 +18,11 @@ export interface BatchOutcome {
   readonly failure: string | undefined;
   /** The journal showed the batch done: nothing was run. */
   readonly alreadyDone?: boolean;
+}
+
+/** Whether a batch ended with every run it was to run succeeded, and no failure (what after_success waits for). */
+export function succeededWhole(outcome: BatchOutcome, expected: number): boolean {
+  return outcome.failure === undefined && outcome.runs.length >= expected && outcome.runs.every((run) => run.state === 'succeeded');
 }
 
 /** The runs of a batch this invocation runs: all but the first `skips`, and only `indexes` when given. */
@@ -47,7 +51,9 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
 
   // Where the journal left the batch: the cycle in progress, whether its pre_batch already ran, and how many tasks
   // of the list it was in had ended (they are not run again).
-  const known = store.state.batches.get(batch.name);
+  // A batch skipped at an earlier start is judged again, and runs now from its first cycle.
+  const recorded = store.state.batches.get(batch.name);
+  const known = recorded?.skipped !== undefined ? undefined : recorded;
   let cycle = known?.cycle ?? 1;
   let preBatchDone = known?.phase === 'runs' || known?.phase === 'post_batch';
   const resumeFrom = known?.phase === 'pre_batch' || known?.phase === 'post_batch' ? (known.done ?? 0) : 0;
@@ -95,7 +101,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     if (done > 0) log.info(`batch ${batch.name}: ${done} of ${candidates.length} runs already finished, not redone`);
     reportDrift(env, plan, candidates, cycle);
     const thisCycle = cycle;
-    const results = await forEachAtMost(candidates, batch.maxruns, async (spec) => executeRun(env, plan, spec, thisCycle));
+    const results = await env.dispatcher.run(plan, candidates, thisCycle);
     for (const record of results) finished.set(record.id, record);
     if (options.stop.aborted) break;
 
@@ -111,7 +117,7 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     }
     await store.note({ kind: 'batch', batch: batch.name, cycle, phase: 'ended', ...(failure ? { failure } : {}) });
     if (failure !== undefined) return { runs: [...finished.values()], failure };
-    if (!batch.repeat || options.noSubmission) break;
+    if (!batch.repeat || options.noSubmission || env.stopped.has(batch.name)) break;
     // As model-ensembler does, a run that failed in a cycle is left out of the next ones.
     const failed = new Set(results.filter((r) => r.state === 'failed').map((r) => r.id));
     if (failed.size > 0) log.warn(`batch ${batch.name}: ${failed.size} failed run(s) left out of the next cycles`);
@@ -122,22 +128,4 @@ export async function runBatch(env: RunEnv, plan: BatchPlan): Promise<BatchOutco
     }
   }
   return { runs: [...finished.values()], failure: undefined };
-}
-
-/**
- * Runs `work` on every item, at most `width` at once, and returns the results in the items' order. `width` workers
- * each take the next item when done with one: memory stays that of `width` items in progress, where queueing every
- * item up front (10,000 runs) would hold a promise and a closure per item until its turn.
- */
-export async function forEachAtMost<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return results;
 }

@@ -3,7 +3,7 @@
 // run state machine's checked moves.
 import type { RunSpec } from '../config/types.js';
 import type { Executor } from '../executors/types.js';
-import { FINAL_RUN_STATES, type RunState } from '../state/types.js';
+import { FINAL_RUN_STATES, type RunRecord, type RunState } from '../state/types.js';
 import type { CancelRequests } from './cancel-requests.js';
 import type { RunMachine } from './run-machine.js';
 
@@ -13,7 +13,8 @@ const JOB_STATES: ReadonlySet<RunState> = new Set<RunState>(['submitting', 'queu
 /** What a cancel reaches. */
 export interface CancelScope {
   readonly machine: RunMachine;
-  readonly executor: Executor;
+  /** The executor a run's job went to. */
+  readonly executorOf: (record: RunRecord) => Executor;
   /** This process's cancel requests: a run whose pipeline is under way stops at its next step. */
   readonly cancels: CancelRequests;
   /** Runs whose pipeline is under way in this process: they record their own end. */
@@ -33,7 +34,7 @@ export interface CancelOutcome {
  * journal. A finished run is left as it is; `rerun --cancelled` brings a cancelled one back.
  */
 export async function cancelRuns(scope: CancelScope, ids: readonly string[]): Promise<CancelOutcome> {
-  const { machine, executor } = scope;
+  const { machine } = scope;
   // Before anything waits: a run that starts from now on sees the request.
   scope.cancels.add(ids);
   const named = new Set(ids);
@@ -42,10 +43,16 @@ export async function cancelRuns(scope: CancelScope, ids: readonly string[]): Pr
   const unstarted = scope.configured.filter((run) => wanted(run.id) && machine.get(run.id) === undefined);
 
   const withJobs = known.filter((r) => JOB_STATES.has(r.state) && r.job !== undefined);
-  // Jobs an earlier process submitted are made known to the executor, which checks they are still ours.
-  for (const r of withJobs) executor.adopt(r.job as string, { runId: r.id, attempt: r.attempt, dir: r.dir, script: '', tag: r.tag ?? '' });
+  // One cancel call per executor; jobs an earlier process submitted are made known to their executor first, which
+  // checks they are still ours.
+  const byExecutor = new Map<Executor, string[]>();
+  for (const r of withJobs) {
+    const executor = scope.executorOf(r);
+    executor.adopt(r.job as string, { runId: r.id, attempt: r.attempt, dir: r.dir, script: '', tag: r.tag ?? '' });
+    byExecutor.set(executor, [...(byExecutor.get(executor) ?? []), r.job as string]);
+  }
+  for (const [executor, ids] of byExecutor) await executor.cancel(ids, AbortSignal.timeout(120_000));
   const jobs = withJobs.map((r) => r.job as string);
-  if (jobs.length > 0) await executor.cancel(jobs, AbortSignal.timeout(120_000));
 
   for (const record of known) {
     if (scope.active.has(record.id)) continue;

@@ -4,14 +4,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch } from '../config/types.js';
 import { isAbortError } from '../errors.js';
+import { readJobTimes } from '../executors/job-files.js';
 import type { JobSpec, JobStatus } from '../executors/types.js';
 import type { RunRecord } from '../state/types.js';
 import { crashPoint } from './crash.js';
 import { buildTag } from './tag.js';
 import type { RunEnv } from './types.js';
 
-/** How waiting for a job ended: its final status, or the ensemble was stopped meanwhile. */
-export type JobWait = { readonly stopped: false; readonly status: JobStatus } | { readonly stopped: true };
+/** When a job ran, from its own markers (ISO times); the end is when it was seen to end if it wrote none. */
+export interface JobTimes {
+  readonly jobStart?: string;
+  readonly jobEnd: string;
+}
+
+/** How waiting for a job ended: its final status and times, or the ensemble was stopped meanwhile. */
+export type JobWait = { readonly stopped: false; readonly status: JobStatus; readonly times: JobTimes } | { readonly stopped: true };
 
 /** The job spec of one attempt. */
 function buildJobSpec(env: RunEnv, batch: Batch, record: RunRecord, script: string, tag: string): JobSpec {
@@ -33,27 +40,30 @@ function buildJobSpec(env: RunEnv, batch: Batch, record: RunRecord, script: stri
 
 /** Submits (or finds again) the attempt's job and waits for its end. */
 export async function submitAndWait(env: RunEnv, batch: Batch, record: RunRecord, script: string, cycle: number): Promise<JobWait> {
-  const { options, machine, slots, monitor } = env;
+  const { options, machine, slots } = env;
   const id = record.id;
   const tag = record.tag ?? buildTag(options.ensembleId, { name: id, cycle, attempt: record.attempt });
   const spec = buildJobSpec(env, batch, record, script, tag);
   let job = record.state === 'queued' || record.state === 'running' ? record.job : undefined;
+  // A job an earlier process submitted is followed where it went; a new one goes where the batch says.
+  const channel = record.state === 'submitting' || job !== undefined ? env.channels.of(record.executor ?? batch.executor) : env.channels.ofBatch(batch);
+  const { executor, monitor } = channel;
 
   if (job === undefined && record.state === 'submitting') {
-    job = await options.executor.find(spec, options.abort);
+    job = await executor.find(spec, options.abort);
     if (job !== undefined) {
       options.logger.info(`run ${id}: found job ${job}, submitted before the last stop`);
       await machine.move({ run: id, state: 'queued', job });
     }
   }
   if (job !== undefined) {
-    options.executor.adopt(job, spec);
+    executor.adopt(job, spec);
     slots.take(batch.name);
   } else {
     try {
       await slots.acquire(batch.name, batch.maxjobs, options.stop);
       if (options.maxStaggerMs > 0) await sleep(Math.random() * options.maxStaggerMs, undefined, { signal: options.stop });
-      await options.submitRate?.take(options.stop);
+      await channel.rate?.take(options.stop);
     } catch (error) {
       if (!isAbortError(error)) throw error;
       if (machine.get(id)?.state !== 'submitting') await machine.move({ run: id, state: 'pending', reason: 'stopped before submission' });
@@ -62,14 +72,14 @@ export async function submitAndWait(env: RunEnv, batch: Batch, record: RunRecord
   }
 
   try {
-    if (job === undefined && env.cancels.has(id)) return { stopped: false, status: { state: 'CANCELLED', reason: 'cancelled by request' } };
+    if (job === undefined && env.cancels.has(id)) return { stopped: false, status: { state: 'CANCELLED', reason: 'cancelled by request' }, times: { jobEnd: new Date().toISOString() } };
     if (job === undefined) {
-      if (machine.get(id)?.state !== 'submitting') await machine.move({ run: id, state: 'submitting', tag });
-      job = await options.executor.submit(spec, options.abort);
+      if (machine.get(id)?.state !== 'submitting') await machine.move({ run: id, state: 'submitting', tag, executor: channel.name });
+      job = await executor.submit(spec, options.abort);
       crashPoint('submitted', id);
       await machine.move({ run: id, state: 'queued', job });
       // A cancel that came while sbatch was busy could not reach this job yet.
-      if (env.cancels.has(id)) await options.executor.cancel([job], options.abort);
+      if (env.cancels.has(id)) await executor.cancel([job], options.abort);
     }
     const status = await monitor.watch(
       job,
@@ -82,7 +92,9 @@ export async function submitAndWait(env: RunEnv, batch: Batch, record: RunRecord
       },
       options.stop,
     );
-    return { stopped: false, status };
+    const seen = new Date().toISOString();
+    const { start, end } = await readJobTimes(spec);
+    return { stopped: false, status, times: { ...(start !== undefined ? { jobStart: start } : {}), jobEnd: end ?? seen } };
   } catch (error) {
     if (isAbortError(error) && options.stop.aborted) return { stopped: true };
     throw error;

@@ -1,17 +1,22 @@
-// The orchestrator: pre_process, the batches in file order, post_process. One per process; it owns the job
-// monitor and the job slots, and logs one line per run state change.
+// The orchestrator: pre_process, the batches (each when its conditions hold, independent ones at once), the rules,
+// post_process. One per process; it owns the job channels (executor, monitor, pace), the limits and the dispatcher,
+// keeps the metrics from each journaled change, and logs one line per run state change.
 import type { Ensemble } from '../config/types.js';
 import { isAbortError } from '../errors.js';
 import { runTasks } from '../tasks/runner.js';
 import type { RunEntry, RunRecord } from '../state/types.js';
 import { takeRequests } from '../state/requests.js';
-import { runBatch } from './batch.js';
+import { EnsembleMetrics } from '../state/metrics.js';
+import { selectRuns } from './batch.js';
 import { CancelRequests } from './cancel-requests.js';
+import { JobChannels } from './channels.js';
 import { cancelRuns, rerunRuns } from './control.js';
+import { RunDispatcher } from './dispatcher.js';
 import { JobSlots } from './limits.js';
-import { JobMonitor } from './monitor.js';
 import type { BatchPlan } from './plan.js';
+import { RuleRunner } from './rules.js';
 import { RunMachine } from './run-machine.js';
+import { BatchScheduler } from './scheduler.js';
 import { processTaskContext } from './task-context.js';
 import type { EngineOptions, EnsembleOutcome, RunEnv } from './types.js';
 
@@ -68,7 +73,7 @@ function watchRequests(env: RunEnv): { stop(): Promise<void> } {
         if (marked.length > 0) options.logger.info(`rerun requested: ${marked.join(', ')} will run again on the next start`);
         continue;
       }
-      const done = await cancelRuns({ ...env, executor: options.executor, configured }, request.runs);
+      const done = await cancelRuns({ ...env, executorOf: (record) => env.channels.of(record.executor).executor, configured }, request.runs);
       options.logger.warn(`cancel requested: ${done.runs.length} run(s), ${done.jobs.length} job(s) in the scheduler`);
     }
   };
@@ -88,20 +93,38 @@ function watchRequests(env: RunEnv): { stop(): Promise<void> } {
 /** Runs a whole ensemble whose batches have been planned. */
 export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[], options: EngineOptions): Promise<EnsembleOutcome> {
   const log = options.logger;
-  const slots = new JobSlots();
-  const monitor = new JobMonitor(options.executor, {
-    // Local job ends are events; the poll only follows jobs adopted after a restart, and costs no scheduler call.
-    intervalMs: options.executor.capabilities.pushesStatus ? Math.min(options.pollIntervalMs, 1000) : options.pollIntervalMs,
-    errorIntervalMs: options.errorIntervalMs,
-    logger: log,
-  });
   const machine = new RunMachine(options.store);
+  const selected = new Map(plans.map((plan) => [plan.batch.name, selectRuns(plan.batch.runs, options.skips, options.indexes).length]));
+  const env: RunEnv = {
+    options,
+    ensemble,
+    machine,
+    channels: new JobChannels({ executors: options.executors, logger: log, pollIntervalMs: options.pollIntervalMs, errorIntervalMs: options.errorIntervalMs, submitRate: options.submitRate }),
+    slots: new JobSlots(ensemble.maxjobs),
+    cancels: new CancelRequests(),
+    active: new Set(),
+    dispatcher: new RunDispatcher(ensemble.maxruns ?? Number.POSITIVE_INFINITY),
+    metrics: new EnsembleMetrics(selected, options.store.records.values()),
+    stopped: new Set(),
+  };
+  env.dispatcher.bind(env);
+  const scheduler = new BatchScheduler(env, plans, selected);
+  const rules = new RuleRunner(env, ensemble.rules, scheduler);
+  // After each journaled change: metrics first, then the conditions that read them, once per turn of the loop.
+  let judging = false;
   const onChange = (record: RunRecord, entry: RunEntry): void => {
     const line = describeChange(record, entry);
     if (line) log.log(line[0], line[1], { run: record.id, batch: record.batch, attempt: record.attempt, job: record.job });
+    env.metrics.update(record, entry.jobEnd !== undefined);
+    if (judging) return;
+    judging = true;
+    setImmediate(() => {
+      judging = false;
+      rules.judge();
+      scheduler.judge();
+    });
   };
   options.store.on('run:state', onChange);
-  const env: RunEnv = { options, ensemble, machine, monitor, slots, cancels: new CancelRequests(), active: new Set() };
   const requests = watchRequests(env);
   const processCtx = processTaskContext(env);
   reportForgottenRuns(ensemble, options);
@@ -131,13 +154,13 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
     if (processFailure !== undefined) log.error(`${processFailure}; no batch is run`);
     let allDone = true;
     if (processFailure === undefined) {
-      for (const plan of plans) {
-        if (options.stop.aborted) break;
-        log.info(`batch ${plan.batch.name}: ${plan.batch.runs.length} runs, at most ${plan.batch.maxruns} at once, ${plan.batch.maxjobs} jobs`);
-        const outcome = await runBatch(env, plan);
+      rules.judge();
+      for (const result of await scheduler.run()) {
+        const outcome = result.outcome;
+        allDone &&= outcome?.alreadyDone === true || result.skipped !== undefined;
+        if (!outcome) continue;
         runs.push(...outcome.runs);
-        allDone &&= outcome.alreadyDone === true;
-        if (outcome.failure !== undefined) failedBatches.push({ batch: plan.batch.name, reason: outcome.failure });
+        if (outcome.failure !== undefined) failedBatches.push({ batch: result.plan.batch.name, reason: outcome.failure });
       }
     }
     if (options.stop.aborted) {
@@ -152,7 +175,7 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
   } finally {
     await requests.stop();
     options.store.off('run:state', onChange);
-    await monitor.close();
+    await env.channels.close();
   }
   return { runs, failedBatches, processFailure, interrupted: options.stop.aborted, ensemble };
 }

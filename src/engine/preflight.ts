@@ -57,7 +57,11 @@ export function existingDirsError(dirs: readonly string[], cwd: string): RunDirE
  * Otherwise each would fail every run, one by one, once the ensemble had started.
  */
 export function assertProgramsPresent(ensemble: Ensemble, executor: ExecutorName, shell: string): void {
-  const problems: string[] = EXECUTOR_PROGRAMS[executor].filter(({ program }) => findProgram(program) === undefined).map(({ missing }) => missing);
+  // The command line's executor, and any a batch names.
+  const used = new Set([executor, ...ensemble.batches.map((batch) => batch.executor ?? executor)]);
+  const problems: string[] = [...new Set([...used].flatMap((name) => EXECUTOR_PROGRAMS[name]))]
+    .filter(({ program }) => findProgram(program) === undefined)
+    .map(({ missing }) => missing);
   if (findProgram(shell) === undefined) problems.push(`the shell ${shell} (-l/--shell) cannot be run: it is not an executable file${shell.includes('/') ? '' : ' on PATH'}`);
   const tasks = allTasks(ensemble);
   const move = tasks.find((task) => task.name === 'move');

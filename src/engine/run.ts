@@ -9,7 +9,8 @@ import type { Batch, RunSpec } from '../config/types.js';
 import { codeOf, EnsembleError, isAbortError, StateError, type ErrorCode } from '../errors.js';
 import type { JobStatus } from '../executors/types.js';
 import { runTasks } from '../tasks/runner.js';
-import type { RunRecord } from '../state/types.js';
+import type { RunEntry, RunRecord } from '../state/types.js';
+import { readResult } from './result.js';
 import { buildRunContext } from './context.js';
 import { submitAndWait } from './job.js';
 import type { BatchPlan } from './plan.js';
@@ -144,6 +145,8 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
       onDone: async (done: number) => void (await machine.move({ run: id, state, done })),
     });
     let failure: Failure | undefined;
+    // What the job's end brings to the next journal line: its times, and the run's results.
+    let ended: Partial<RunEntry> = {};
     try {
       if (start.step === 'prepare') {
         // A directory this run made and was cut off while making holds only our copy: it is made again whole.
@@ -171,10 +174,12 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
         const cancelledNow = await cancelIfRequested();
         if (cancelledNow) return cancelledNow;
         failure = jobFailure(wait.status);
+        const result = failure ? undefined : await readResult(env, record.dir, batch.resultFile, id);
+        ended = { ...wait.times, ...(result !== undefined ? { result } : {}) };
       }
       if (!failure) {
         const from = start.step === 'post_run' ? start.done : 0;
-        if (current().state !== 'post_run') await machine.move({ run: id, state: 'post_run' });
+        if (current().state !== 'post_run') await machine.move({ run: id, state: 'post_run', ...ended });
         await runTasks(batch.postRun, taskCtx, tasks('post_run', from));
         return await machine.move({ run: id, state: 'succeeded' });
       }
@@ -186,7 +191,7 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
       failure = { reason: error instanceof Error ? error.message : String(error), code: codeOf(error) };
     }
 
-    await machine.move({ run: id, state: 'failed', ...failure });
+    await machine.move({ run: id, state: 'failed', ...failure, ...ended });
     if (!retryDecision(batch.retry, record.attempt, failure.jobState).retry) return current();
     options.logger.info(`run ${id}: ${failure.jobState ?? 'failure'} is retried (attempt ${record.attempt + 1} of ${batch.retry.max + 1}) in ${batch.retry.backoff} s`);
     // The next attempt is journaled before the backoff, so a stop or crash meanwhile still leaves it to do.

@@ -7,8 +7,7 @@ import path from 'node:path';
 import type { Ensemble } from '../config/types.js';
 import { LockError, UsageError } from '../errors.js';
 import { readExecutorName, type ExecutorName } from '../executors/names.js';
-import { createExecutor } from '../executors/registry.js';
-import type { Executor } from '../executors/types.js';
+import { ExecutorPool } from '../executors/pool.js';
 import { createSilentLogger, type Logger } from '../log.js';
 import { describeHolder, Lock, LOCK_FILE } from '../state/lock.js';
 import { ensembleIdOf } from '../state/ensemble-id.js';
@@ -43,7 +42,8 @@ export class Session {
   private constructor(
     readonly stateDir: string,
     readonly store: RunStore,
-    readonly executor: Executor,
+    /** The executors jobs go to: the command line's (or the journal's last start's) and any a batch names. */
+    readonly executors: ExecutorPool,
     private readonly lock: Lock,
     lost: AbortController,
   ) {
@@ -69,7 +69,7 @@ export class Session {
         }
       }
       const name = options.executor ?? readExecutorName(store.state.executor);
-      const executor = createExecutor(name, {
+      const executors = new ExecutorPool(name, {
         shell: options.shell ?? '/bin/bash',
         logger,
         ...(options.submitGraceMs !== undefined ? { submitGraceMs: options.submitGraceMs } : {}),
@@ -79,7 +79,7 @@ export class Session {
         logger.error(`the lock of ${options.stateDir} was taken by ${holder ? `pid ${holder.pid} on ${holder.host}` : 'another process'}: stopping`);
         lost.abort(new DOMException('lock lost', 'AbortError'));
       };
-      return new Session(options.stateDir, store, executor, lock, lost);
+      return new Session(options.stateDir, store, executors, lock, lost);
     } catch (error) {
       await lock.release();
       throw error;
@@ -99,7 +99,7 @@ export class Session {
   /** Releases the executor, the journal and the lock, in that order. */
   async close(): Promise<void> {
     try {
-      await this.executor.close();
+      await this.executors.close();
       await this.store.close();
     } finally {
       await this.lock.release();
@@ -185,7 +185,7 @@ export async function cancelEnsemble(stateDir: string, ensemble: Ensemble, ids: 
     cancelRuns(
       {
         machine: new RunMachine(session.store),
-        executor: session.executor,
+        executorOf: (record) => session.executors.get(record.executor),
         cancels: new CancelRequests(),
         active: new Set(),
         configured: ensemble.batches.flatMap((batch) => batch.runs),

@@ -7,16 +7,13 @@ import type { Logger } from '../log.js';
 import type { RunEntry, RunRecord } from '../state/types.js';
 import { runEnsemble } from './orchestrator.js';
 import type { BatchPlan } from './plan.js';
-import { createSubmitRate } from './rate.js';
 import { onStarterFallback } from '../process/starter.js';
 import { ownerOf } from '../state/owner.js';
 import { Session } from './session.js';
 import type { EngineOptions, EnsembleOutcome } from './types.js';
 
 /** The choices of one run of an ensemble (the command line's flags). */
-export type RunSettings = Omit<EngineOptions, 'executor' | 'store' | 'logger' | 'submitRate' | 'stateDir' | 'ensembleId' | 'stop' | 'abort'> & {
-  /** Most jobs submitted per second (`--submit-rate`); undefined: the executor's default; 0: no limit. */
-  readonly submitRate: number | undefined;
+export type RunSettings = Omit<EngineOptions, 'executors' | 'store' | 'logger' | 'stateDir' | 'ensembleId' | 'stop' | 'abort'> & {
   /** Milliseconds a just-submitted job may stay unknown to the scheduler (`-st`). */
   readonly submitGraceMs: number;
 };
@@ -52,8 +49,7 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
   onStarterFallback((why) => options.logger.warn(why));
   try {
     await session.noteStart(options.executor, owner);
-    const { submitRate, submitGraceMs: _grace, ...engine } = settings;
-    const rate = createSubmitRate(submitRate, session.executor.capabilities.remote);
+    const { submitGraceMs: _grace, ...engine } = settings;
     // Losing the lock to another process stops this one as a first Ctrl-C would.
     // So does a journal that can no longer be written: nothing is acted upon that it cannot record.
     const stop = AbortSignal.any([options.stop, session.lost, session.store.failed]);
@@ -62,10 +58,9 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
     setMaxListeners(0, stop, abort);
     const outcome = await runEnsemble(options.ensemble, options.plans, {
       ...engine,
-      executor: session.executor,
+      executors: session.executors,
       store: session.store,
       logger: options.logger,
-      ...(rate ? { submitRate: rate } : {}),
       stateDir: options.stateDir,
       ensembleId: session.ensembleId,
       stop,

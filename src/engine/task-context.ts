@@ -30,14 +30,14 @@ function buildContext(
   shared: Shared,
   level: TaskLevel,
   values: Record<string, unknown>,
-  where: { cwd: string; pathBase: string; runDirs?: ReadonlySet<string> },
+  where: { cwd: string; pathBase: string; runDirs?: ReadonlySet<string>; executor: Executor },
   owner: TagOwner,
   batchName?: string,
   outputFile?: string,
 ): TaskContext {
   const { cwd } = where;
   const { options } = shared;
-  const executor: Executor = options.executor;
+  const { executor } = where;
   let extra = 0;
   return {
     level,
@@ -63,14 +63,14 @@ function buildContext(
 /** The context of pre_process and post_process. */
 export function processTaskContext(shared: Shared): TaskContext {
   const { options, ensemble } = shared;
-  const where = { cwd: ensemble.cwd, pathBase: ensemble.cwd };
+  const where = { cwd: ensemble.cwd, pathBase: ensemble.cwd, executor: options.executors.get(undefined) };
   return buildContext(shared, 'process', buildProcessContext(ensemble, options.extraVars), where, { name: 'process' });
 }
 
 /** The context of a batch's pre_batch and post_batch. */
 export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
   const { options, ensemble } = shared;
-  const where = { cwd: batch.basedir, pathBase: batch.basedir, runDirs: runDirsOf(batch) };
+  const where = { cwd: batch.basedir, pathBase: batch.basedir, runDirs: runDirsOf(batch), executor: options.executors.get(batch.executor) };
   return buildContext(shared, 'batch', buildBatchContext(ensemble, batch, options.extraVars), where, { name: batch.name }, batch.name);
 }
 
@@ -80,5 +80,6 @@ export function batchTaskContext(shared: Shared, batch: Batch): TaskContext {
  */
 export function runTaskContext(shared: Shared, batch: Batch, values: Record<string, unknown>, dir: string): TaskContext {
   const owner = { name: String(values.id), cycle: Number(values.batch_idx), attempt: Number(values.attempt) };
-  return buildContext(shared, 'run', values, { cwd: dir, pathBase: batch.basedir, runDirs: runDirsOf(batch) }, owner, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
+  const where = { cwd: dir, pathBase: batch.basedir, runDirs: runDirsOf(batch), executor: shared.options.executors.get(batch.executor) };
+  return buildContext(shared, 'run', values, where, owner, batch.name, path.join(dir, RUN_META_DIR, 'tasks.log'));
 }

@@ -1,18 +1,20 @@
 // What the engine is given to run an ensemble, and what it reports back.
 import type { Ensemble } from '../config/types.js';
-import type { Executor } from '../executors/types.js';
+import type { ExecutorPool } from '../executors/pool.js';
 import type { Logger } from '../log.js';
 import type { RunStore } from '../state/store.js';
 import type { RunRecord } from '../state/types.js';
 import type { CancelRequests } from './cancel-requests.js';
+import type { EnsembleMetrics } from '../state/metrics.js';
+import type { JobChannels } from './channels.js';
+import type { RunDispatcher } from './dispatcher.js';
 import type { JobSlots } from './limits.js';
-import type { JobMonitor } from './monitor.js';
-import type { SubmitRate } from './rate.js';
 import type { RunMachine } from './run-machine.js';
 
 /** How to run an ensemble: the command line's choices. */
 export interface EngineOptions {
-  readonly executor: Executor;
+  /** Where jobs run: the command line's executor, and any a batch names. */
+  readonly executors: ExecutorPool;
   readonly store: RunStore;
   readonly logger: Logger;
   /** The shell for user commands (`-l/--shell`). */
@@ -37,8 +39,8 @@ export interface EngineOptions {
   readonly errorIntervalMs: number;
   /** Upper bound of a random wait before each submission, in milliseconds (`-ms`). */
   readonly maxStaggerMs: number;
-  /** Paces submissions (`--submit-rate`); none: no limit. */
-  readonly submitRate?: SubmitRate;
+  /** Jobs per second submitted to a scheduler (`--submit-rate`); undefined: its default; 0: no limit. */
+  readonly submitRate: number | undefined;
   /** The state directory, where `rerun` and `cancel` leave requests for the running orchestrator. */
   readonly stateDir?: string;
   /** A short id of this ensemble, part of every job's tag. */
@@ -68,10 +70,17 @@ export interface RunEnv {
   readonly options: EngineOptions;
   readonly ensemble: Ensemble;
   readonly machine: RunMachine;
-  readonly monitor: JobMonitor;
+  /** Each executor with its monitor and submission pace. */
+  readonly channels: JobChannels;
   readonly slots: JobSlots;
   /** Runs a `cancel` named while this process runs: they stop at their next step. */
   readonly cancels: CancelRequests;
   /** Runs whose pipeline is under way in this process: they record their own end. */
   readonly active: Set<string>;
+  /** Starts the runs of every started batch within the batch and ensemble limits. */
+  readonly dispatcher: RunDispatcher;
+  /** Each batch's metrics, kept from the journal. */
+  readonly metrics: EnsembleMetrics;
+  /** Batches a rule stopped or cancelled: no more runs start, and a repeating batch does not repeat. */
+  readonly stopped: Set<string>;
 }

@@ -115,3 +115,15 @@ export function parseExitCode(text: string): number | undefined {
   const trimmed = text.trim();
   return /^\d{1,3}$/.test(trimmed) ? Number(trimmed) : undefined;
 }
+
+/** When a job started and ended, from its own files: the start marker's and the exit-code file's times (ISO). */
+export async function readJobTimes(job: JobSpec): Promise<{ start?: string; end?: string }> {
+  const files = jobFiles(job);
+  // A file made empty before submission and never written says nothing.
+  const written = async (file: string): Promise<string | undefined> => {
+    const stat = await fs.stat(file).catch(() => undefined);
+    return stat !== undefined && stat.size > 0 ? stat.mtime.toISOString() : undefined;
+  };
+  const [start, end] = await Promise.all([written(files.started), written(files.exitCode)]);
+  return { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+}

@@ -1,7 +1,18 @@
 // Journal compaction: the shortest list of entries that replays to the same state, one line per finished attempt
 // plus one for each run's current step. A journal grows by about eight lines per run per attempt; compaction on
 // start keeps replay fast for long-lived ensembles with many retries, reruns and cycles.
-import type { EnsembleState, JournalEntry, RunEntry, RunRecord } from './types.js';
+import type { AttemptRecord, EnsembleState, JournalEntry, RunEntry, RunRecord } from './types.js';
+
+/** What an attempt knows of its job, as entry fields. */
+function jobFields(attempt: AttemptRecord | undefined): Partial<RunEntry> {
+  if (attempt === undefined) return {};
+  return {
+    ...(attempt.submitted !== undefined ? { submitted: attempt.submitted } : {}),
+    ...(attempt.jobStart !== undefined ? { jobStart: attempt.jobStart } : {}),
+    ...(attempt.jobEnd !== undefined ? { jobEnd: attempt.jobEnd } : {}),
+    ...(attempt.result !== undefined ? { result: attempt.result } : {}),
+  };
+}
 
 /** The entries of one run. */
 function compactRun(record: RunRecord): RunEntry[] {
@@ -22,6 +33,7 @@ function compactRun(record: RunRecord): RunEntry[] {
       ...(attempt.exitCode !== undefined ? { exit: attempt.exitCode } : {}),
       ...(attempt.reason !== undefined ? { reason: attempt.reason } : {}),
       ...(attempt.code !== undefined ? { code: attempt.code } : {}),
+      ...jobFields(attempt),
       ...(attempt.attempt === record.attempt && attempt.cycle === record.cycle && record.tag !== undefined ? { tag: record.tag } : {}),
     });
   }
@@ -52,7 +64,9 @@ function compactRun(record: RunRecord): RunEntry[] {
       ...(current?.started !== undefined && record.state !== 'pending' ? { since: current.started } : {}),
       ...(record.job !== undefined ? { job: record.job } : {}),
       ...(record.tag !== undefined ? { tag: record.tag } : {}),
+      ...(record.executor !== undefined ? { executor: record.executor } : {}),
       ...(record.reason !== undefined ? { reason: record.reason } : {}),
+      ...jobFields(current),
     });
   }
   const tail = entries[entries.length - 1];
@@ -85,8 +99,10 @@ export function compactState(state: EnsembleState): JournalEntry[] {
       phase: batch.phase,
       ...(batch.failure !== undefined ? { failure: batch.failure } : {}),
       ...(batch.done !== undefined ? { done: batch.done } : {}),
+      ...(batch.skipped !== undefined ? { skipped: batch.skipped } : {}),
     });
   }
+  for (const [rule, { fired, finished }] of state.rules) entries.push({ t: now, kind: 'rule', rule, fired, finished });
   for (const record of state.runs.values()) entries.push(...compactRun(record));
   return entries;
 }

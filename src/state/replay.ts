@@ -28,9 +28,10 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
     delete record.reason;
   }
   if (entry.attempt !== record.attempt || cycle !== record.cycle) {
-    // The job and tag are the current attempt's.
+    // The job, its tag and its executor are the current attempt's.
     delete record.job;
     delete record.tag;
+    delete record.executor;
   }
   record.cycle = cycle;
   record.state = entry.state;
@@ -38,6 +39,7 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
   record.updated = entry.t;
   if (entry.job !== undefined) record.job = entry.job;
   if (entry.tag !== undefined) record.tag = entry.tag;
+  if (entry.executor !== undefined) record.executor = entry.executor;
   if (entry.reason !== undefined) record.reason = entry.reason;
   if (entry.inputs !== undefined) record.inputs = entry.inputs;
   if (entry.fresh !== undefined) record.fresh = entry.fresh;
@@ -53,8 +55,13 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
   }
   if (attempt) {
     if (entry.job !== undefined) attempt.job = entry.job;
+    if (entry.submitted !== undefined) attempt.submitted = entry.submitted;
+    else if (entry.state === 'submitting') attempt.submitted = entry.t;
     if (entry.jobState !== undefined) attempt.jobState = entry.jobState;
     if (entry.exit !== undefined) attempt.exitCode = entry.exit;
+    if (entry.jobStart !== undefined) attempt.jobStart = entry.jobStart;
+    if (entry.jobEnd !== undefined) attempt.jobEnd = entry.jobEnd;
+    if (entry.result !== undefined) attempt.result = entry.result;
     if (final) {
       attempt.state = entry.state;
       attempt.ended = entry.t;
@@ -70,6 +77,9 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
       delete attempt.code;
       delete attempt.jobState;
       delete attempt.exitCode;
+      delete attempt.jobStart;
+      delete attempt.jobEnd;
+      delete attempt.result;
     }
   }
   return record;
@@ -82,7 +92,7 @@ export function isRunEntry(entry: JournalEntry): entry is RunEntry {
 
 /** An empty state. */
 export function emptyState(): EnsembleState {
-  return { runs: new Map(), batches: new Map(), processes: new Map() };
+  return { runs: new Map(), batches: new Map(), processes: new Map(), rules: new Map() };
 }
 
 /** Applies any journal line to the state. */
@@ -97,9 +107,13 @@ export function applyJournalEntry(state: EnsembleState, entry: JournalEntry): vo
     else delete batch.failure;
     if (entry.done !== undefined) batch.done = entry.done;
     else delete batch.done;
+    if (entry.skipped !== undefined) batch.skipped = entry.skipped;
+    else delete batch.skipped;
     state.batches.set(entry.batch, batch);
   } else if (entry.kind === 'process') {
     state.processes.set(entry.phase, entry.failure !== undefined ? { failure: entry.failure } : {});
+  } else if (entry.kind === 'rule') {
+    state.rules.set(entry.rule, { fired: entry.fired, finished: entry.finished });
   } else {
     state.executor = entry.executor;
     // A compacted journal of an earlier version kept no configuration: its owner is unknown, not ''.
@@ -157,6 +171,7 @@ function isJournalEntry(value: unknown): value is JournalEntry {
   if (entry.kind === 'batch') return typeof entry.batch === 'string' && typeof entry.phase === 'string';
   if (entry.kind === 'start') return typeof entry.executor === 'string';
   if (entry.kind === 'process') return entry.phase === 'pre_process' || entry.phase === 'post_process';
+  if (entry.kind === 'rule') return typeof entry.rule === 'number' && typeof entry.fired === 'number';
   return typeof entry.run === 'string' && typeof entry.state === 'string' && typeof entry.attempt === 'number';
 }
 

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { compactState, shouldCompact } from './compact.js';
 import { Journal } from './journal.js';
 import { applyJournalEntry, emptyState, readJournal } from './replay.js';
-import type { BatchEntry, EnsembleState, JournalEntry, MetaEntry, ProcessEntry, RunEntry, RunRecord } from './types.js';
+import type { BatchEntry, EnsembleState, JournalEntry, MetaEntry, ProcessEntry, RuleEntry, RunEntry, RunRecord } from './types.js';
 
 /** A signal that never aborts, for a store without a journal. */
 const NEVER = new AbortController().signal;
@@ -79,7 +79,7 @@ export class RunStore extends EventEmitter<{ 'run:state': [RunRecord, RunEntry] 
   }
 
   /** Records a batch's, a process task list's or the ensemble's change. */
-  async note(change: Change<BatchEntry | MetaEntry | ProcessEntry>): Promise<void> {
+  async note(change: Change<BatchEntry | MetaEntry | ProcessEntry | RuleEntry>): Promise<void> {
     await this.write({ t: new Date().toISOString(), ...change } as JournalEntry);
   }
 

@@ -37,6 +37,13 @@ export interface AttemptRecord {
   /** The job's end state as the executor named it (COMPLETED, TIMEOUT, ...). */
   jobState?: string;
   exitCode?: number;
+  /** When the job was handed to the scheduler (ISO time). */
+  submitted?: string;
+  /** When the job itself started and ended, from the job's own markers (ISO times). */
+  jobStart?: string;
+  jobEnd?: string;
+  /** What the run left in its result file, once read after its job. */
+  result?: Readonly<Record<string, unknown>>;
 }
 
 /** Everything known about one run. */
@@ -56,6 +63,8 @@ export interface RunRecord {
   job?: string;
   /** The current attempt's submission tag, recorded before submission. */
   tag?: string;
+  /** The executor the current attempt's job went to. */
+  executor?: string;
   reason?: string;
   /** When the run last changed state (ISO time). */
   updated: string;
@@ -80,6 +89,8 @@ export interface RunEntry {
   readonly cycle?: number;
   readonly job?: string;
   readonly tag?: string;
+  /** On `submitting`: the executor the job goes to (`local`, `slurm`). */
+  readonly executor?: string;
   readonly reason?: string;
   /** On `failed`: the error code of the failure. */
   readonly code?: string;
@@ -92,6 +103,13 @@ export interface RunEntry {
   readonly fresh?: boolean;
   /** In `pre_run` or `post_run`: how many of that list's tasks have ended (none are run again). */
   readonly done?: number;
+  /** When the job was submitted, if earlier than `t` (written by compaction). */
+  readonly submitted?: string;
+  /** Once the job has ended: when it started and ended, from its own markers (ISO times). */
+  readonly jobStart?: string;
+  readonly jobEnd?: string;
+  /** Once the job has ended: the run's result file, read. */
+  readonly result?: Readonly<Record<string, unknown>>;
 }
 
 /** The phases of a batch cycle the journal records, so a restart knows whether pre_batch already ran. */
@@ -108,6 +126,19 @@ export interface BatchEntry {
   readonly failure?: string;
   /** In `pre_batch` or `post_batch`: how many of that list's tasks have ended (none are run again). */
   readonly done?: number;
+  /** On `ended`: the batch did not run, and why (judged again at the next start). */
+  readonly skipped?: string;
+}
+
+/** One line of the journal about a rule that fired: how often it has, and how many runs had finished then. */
+export interface RuleEntry {
+  readonly t: string;
+  readonly kind: 'rule';
+  /** The rule's position in `rules`. */
+  readonly rule: number;
+  readonly fired: number;
+  /** Runs of the batches its condition names that had finished when it fired (what `every` counts from). */
+  readonly finished: number;
 }
 
 /** One line of the journal about the ensemble: a start, with the executor its jobs went to. */
@@ -133,7 +164,7 @@ export interface ProcessEntry {
 }
 
 /** Any journal line. Run entries carry no `kind`. */
-export type JournalEntry = RunEntry | BatchEntry | MetaEntry | ProcessEntry;
+export type JournalEntry = RunEntry | BatchEntry | MetaEntry | ProcessEntry | RuleEntry;
 
 /** Where a batch stands: its last cycle and phase. */
 export interface BatchRecord {
@@ -143,6 +174,8 @@ export interface BatchRecord {
   failure?: string;
   /** How many tasks of the phase's list (pre_batch, post_batch) have ended. */
   done?: number;
+  /** Why the batch did not run, when it was skipped. */
+  skipped?: string;
 }
 
 /** Everything the journal knows. */
@@ -155,4 +188,6 @@ export interface EnsembleState {
   owner?: { readonly config: string; readonly cwd: string | undefined };
   /** pre_process and post_process that ran, with their failure if any. */
   readonly processes: Map<'pre_process' | 'post_process', { failure?: string }>;
+  /** The rules that fired: how often, and how many runs had finished at the last firing, by rule position. */
+  readonly rules: Map<number, { fired: number; finished: number }>;
 }

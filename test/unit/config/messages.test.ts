@@ -102,8 +102,8 @@ describe('config/messages', () => {
 
   describe('keys in the wrong place', () => {
     it('says a batch setting at the top of the ensemble belongs in batch_config or a batch', async () => {
-      expect(await problems(ensemble(['maxruns: 3'], batch('a')))).to.deep.equal([
-        'config.yaml:2:3 maxruns: unknown key here; "maxruns" is a batch setting: put it in batch_config (for every batch) or in each batch',
+      expect(await problems(ensemble(['templatedir: t'], batch('a')))).to.deep.equal([
+        'config.yaml:2:3 templatedir: unknown key here; "templatedir" is a batch setting: put it in batch_config (for every batch) or in each batch',
       ]);
     });
 
@@ -115,7 +115,7 @@ describe('config/messages', () => {
     });
 
     it('refuses an ensemble that is not a mapping', async () => {
-      expect(await problems('ensemble:\n')).to.deep.equal(['config.yaml:1:10 ensemble: expected a mapping of vars, pre_process, post_process, batch_config and batches, got an empty value']);
+      expect(await problems('ensemble:\n')).to.deep.equal(['config.yaml:1:10 ensemble: expected a mapping of vars, pre_process, post_process, batch_config, batches, maxjobs, maxruns and rules, got an empty value']);
     });
 
     it('refuses a file that is not a mapping', async () => {
