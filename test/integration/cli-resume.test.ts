@@ -5,7 +5,8 @@ import path from 'node:path';
 import { runCli, startCli } from '../helpers/cli.js';
 import { writeFiles } from '../helpers/ensemble.js';
 import { readRunEntries, readState } from '../helpers/journal.js';
-import { tempDirs, waitFor } from '../helpers/tmp.js';
+import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FAST = ['-ct', '0.05', '-rt', '0.2', '-et', '0.2'];
 

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { ROOT, runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { listTree, writeFiles } from '../helpers/ensemble.js';
 import { readState } from '../helpers/journal.js';
-import { skipWithoutSlurm } from '../helpers/slurm-cluster.js';
-import { tempDirs, waitFor } from '../helpers/tmp.js';
+import { skipWithoutSlurm, SLURM_POLL_MS } from '../helpers/slurm-cluster.js';
+import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FAST = ['-ct', '0.2', '-rt', '0.5', '-et', '0.5'];
 
@@ -147,7 +148,7 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     const config = path.join(dir, 'c.yaml');
     await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace(/custom_id: (\d)/g, '{custom_id: $1, slow: true}'));
     const first = startCli(dir, ['c.yaml', ...FAST]);
-    await waitFor(async () => [...(await readState(dir)).runs.values()].filter((r) => r.job !== undefined).length === 2, 60_000, 'both jobs submitted');
+    await waitFor(async () => [...(await readState(dir)).runs.values()].filter((r) => r.job !== undefined).length === 2, 60_000, 'both jobs submitted', SLURM_POLL_MS);
     first.child.kill('SIGINT');
     expect((await first.done).code).to.equal(130);
     const cancel = await runCli(dir, ['cancel', 'c.yaml']);
@@ -156,7 +157,7 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     const id = await ensembleIdIn(dir);
     for (const run of ['sanity_check-0', 'sanity_check-1']) {
       const [job] = jobsOfRun(id, run);
-      await waitFor(() => execFileSync('squeue', ['-h', '-t', 'all', '-j', job ?? '', '-o', '%T'], { encoding: 'utf8' }).trim() === 'CANCELLED', 30_000, `job ${job} cancelled`);
+      await waitFor(() => execFileSync('squeue', ['-h', '-t', 'all', '-j', job ?? '', '-o', '%T'], { encoding: 'utf8' }).trim() === 'CANCELLED', 30_000, `job ${job} cancelled`, SLURM_POLL_MS);
     }
     const status = await runCli(dir, ['status', 'c.yaml']);
     expect(status.stdout).to.contain('batch sanity_check: 2 cancelled');

@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SlurmExecutor } from '../../src/executors/slurm.js';
-import type { JobId } from '../../src/executors/types.js';
-import { cancelJobs, readSqueueField, skipWithoutSlurm, waitForFinal, writeJob } from '../helpers/slurm-cluster.js';
+import type { JobId, JobStatus } from '../../src/executors/types.js';
+import { cancelJobs, readSqueueField, skipWithoutSlurm, SLURM_POLL_MS, waitForFinal, writeJob } from '../helpers/slurm-cluster.js';
 import { makeSlurmPath } from '../helpers/slurm-path.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { waitForValue } from '../helpers/wait.js';
 
 describe('SLURM executor on the real cluster', function () {
   this.timeout(60_000);
@@ -52,11 +53,7 @@ describe('SLURM executor on the real cluster', function () {
 
   it('reports a job cancelled while it runs as CANCELLED', async () => {
     const { id } = await submit('#!/bin/bash\nsleep 300\n');
-    const deadline = Date.now() + 30_000;
-    while ((await executor.poll([id])).get(id)?.state !== 'RUNNING') {
-      if (Date.now() > deadline) throw new Error(`job ${id} did not start within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitForValue(() => executor.poll([id]), (statuses) => statuses.get(id)?.state === 'RUNNING', { timeoutMs: 30_000, intervalMs: SLURM_POLL_MS }, `job ${id} to start`);
     await executor.cancel([id]);
     const statuses = await waitForFinal(executor, [id], 30_000);
     expect(statuses.get(id)).to.deep.equal({ state: 'CANCELLED', reason: `CANCELLED (slurm-${id}.out)` });
@@ -111,13 +108,12 @@ describe('SLURM executor on the real cluster', function () {
     }
     submitted.push(...ids);
     let polls = 0;
-    const deadline = Date.now() + 40_000;
-    let statuses = await counted.poll(ids);
-    for (polls = 1; ids.some((id) => !['COMPLETED', 'FAILED'].includes(statuses.get(id)?.state ?? '')); polls++) {
-      if (Date.now() > deadline) throw new Error(`jobs not final: ${JSON.stringify([...statuses])}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      statuses = await counted.poll(ids);
-    }
+    const poll = (): Promise<Map<JobId, JobStatus>> => {
+      polls++;
+      return counted.poll(ids);
+    };
+    const ended = (statuses: Map<JobId, JobStatus>): boolean => ids.every((id) => ['COMPLETED', 'FAILED'].includes(statuses.get(id)?.state ?? ''));
+    const statuses = await waitForValue(poll, ended, { timeoutMs: 40_000, intervalMs: SLURM_POLL_MS }, 'the six jobs to end');
     expect(polls).to.be.greaterThan(1);
     expect(await slurmPath.calls('squeue')).to.have.length(polls);
     expect(await slurmPath.calls('sacct')).to.deep.equal([]);

@@ -11,6 +11,7 @@ import { cancelJobs, findJobsByTag, skipWithoutSlurm, waitForFinal, writeJob } f
 import { captureLogger } from '../helpers/slurm-log.js';
 import { makeSlurmPath, type SlurmPath } from '../helpers/slurm-path.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** An id far above any this test cluster hands out, so no real job has it. */
 const UNKNOWN_ID = '67000001';
@@ -40,11 +41,8 @@ describe('SLURM executor under injected faults', function () {
 
   /** Waits until job `id` has written `file`. */
   async function waitForFile(file: string, id: JobId): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (!(await fs.access(file).then(() => true, () => false))) {
-      if (Date.now() > deadline) throw new Error(`job ${id} wrote no ${path.basename(file)} within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const exists = (): Promise<boolean> => fs.access(file).then(() => true, () => false);
+    await waitFor(exists, 30_000, `job ${id} to write ${path.basename(file)}`, 100);
   }
 
   /** Submits and remembers the job for cleanup. */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { LocalExecutor } from '../../../src/executors/local.js';
 import type { JobSpec, JobStatus } from '../../../src/executors/types.js';
 import { attemptFiles, clearJobFiles } from '../../../src/executors/job-files.js';
-import { tempDirs, waitFor } from '../../helpers/tmp.js';
+import { tempDirs } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait.js';
 
 async function jobIn(dir: string, body: string, attempt = 1): Promise<JobSpec> {
   await fs.writeFile(path.join(dir, 'job.sh'), `#!/bin/bash\n${body}\n`);

@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describeEnd, runCommand, runShell, succeeded } from '../../../src/process/run.js';
-import { tempDirs, waitFor } from '../../helpers/tmp.js';
+import { tempDirs } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** Whether a process exists (zombies included). */
 function exists(pid: number): boolean {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { ProcessStarter } from '../../../src/process/starter.js';
 import { StartError, type StartedProcess } from '../../../src/process/types.js';
 import { rejectionOf } from '../../helpers/rejection.js';
-import { tempDirs, waitFor } from '../../helpers/tmp.js';
+import { tempDirs } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** Whether a process is still alive (a zombie waiting for its parent to reap it is not). */
 function alive(pid: number): boolean {
