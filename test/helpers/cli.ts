@@ -10,6 +10,13 @@ const BIN = {
   model_ensemble_check: path.join(ROOT, 'dist/cli/check-main.js'),
 };
 
+/**
+ * Short intervals for every integration test, in seconds: `-ct` between two tries of a waiting check, `-rt` between
+ * two job status queries, `-et` after a failed query. A test that needs one longer (a check that must stay waiting)
+ * gives that option again after these: the last one given counts.
+ */
+export const FAST_TIMEOUTS: readonly string[] = ['-ct', '0.05', '-rt', '0.2', '-et', '0.2'];
+
 /** How a command ended. */
 export interface CliResult {
   readonly code: number;
