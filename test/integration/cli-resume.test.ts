@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { REQUESTS_DIR } from '../../src/state/requests.js';
 import { FAST_TIMEOUTS, runCli, startCli } from '../helpers/cli.js';
 import { holdingEnsemble, writeFiles } from '../helpers/ensemble.js';
 import { readRunEntries, readState } from '../helpers/journal.js';
@@ -165,7 +166,10 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     await waitFor(async () => (await readState(dir)).runs.get('alpha-0')?.attempt === 2, 20_000, 'the retry to be journaled');
     const rerun = await runCli(dir, ['rerun', 'c.yaml', '--failed']);
     expect(rerun.code, rerun.stderr).to.equal(0);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(rerun.stdout).to.contain('an orchestrator is running this ensemble');
+    // The running orchestrator takes the request (removing its file); a request it has taken is applied before it stops.
+    const requests = path.join(dir, '.model_ensemble/c', REQUESTS_DIR);
+    await waitFor(async () => (await fs.readdir(requests)).filter((name) => name.endsWith('.json')).length === 0, 20_000, 'the request to be taken');
     first.child.kill('SIGINT');
     const stopped = await first.done;
     expect(stopped.code, stopped.stderr).to.equal(130);

@@ -8,7 +8,7 @@ import type { JobId, JobSpec } from '../../src/executors/types.js';
 import { attemptFiles } from '../../src/executors/job-files.js';
 import { writeJobWrapper } from '../../src/executors/wrapper.js';
 import { cancelJobs, findJobsByTag, skipWithoutSlurm, waitForFinal, writeJob } from '../helpers/slurm-cluster.js';
-import { captureLogger } from '../helpers/slurm-log.js';
+import { captureLogger } from '../helpers/log.js';
 import { makeSlurmPath, type SlurmPath } from '../helpers/slurm-path.js';
 import { tempDirs } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -112,11 +112,13 @@ describe('SLURM executor under injected faults', function () {
     const { job, slurmPath, executor } = await setUp('#!/bin/bash\ntrue\n');
     await slurmPath.inject('sbatch', 'sleep 600\ntrue');
     const abort = new AbortController();
-    setTimeout(() => abort.abort(new Error('interrupted by the test')), 300);
-    const started = Date.now();
-    const error = await executor.submit(job, abort.signal).then(() => undefined, (caught: unknown) => caught);
+    const submitting = executor.submit(job, abort.signal).then(() => undefined, (caught: unknown) => caught);
+    await waitFor(async () => (await slurmPath.calls('sbatch')).length === 1, 20_000, 'sbatch to be called', 50);
+    const aborted = Date.now();
+    abort.abort(new Error('interrupted by the test'));
+    const error = await submitting;
     expect((error as Error).message).to.equal('interrupted by the test');
-    expect(Date.now() - started).to.be.below(5000);
+    expect(Date.now() - aborted).to.be.below(5000);
   });
 
   it('reports a failed status query as a retryable error, logs it once, and follows the jobs again next time', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,8 +59,9 @@ describe('running a command', () => {
   it('stops a command when its signal is aborted, and says it was interrupted', async () => {
     const dir = await tmp.make();
     const controller = new AbortController();
-    const running = runShell('/bin/bash', 'sleep 30', { cwd: dir, timeoutMs: 60_000, signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
+    const running = runShell('/bin/bash', 'touch started; sleep 30', { cwd: dir, timeoutMs: 60_000, signal: controller.signal });
+    await waitFor(() => existsSync(path.join(dir, 'started')), 5000, 'the command to start');
+    controller.abort();
     const result = await running;
     expect(result.aborted).to.equal(true);
     expect(result.timedOut).to.equal(false);
