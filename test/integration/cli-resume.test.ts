@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { REQUESTS_DIR } from '../../src/state/requests.js';
-import { FAST_TIMEOUTS, runCli, startCli } from '../helpers/cli.js';
+import { FAST_TIMEOUTS, runCli, startCli, stopClis } from '../helpers/cli.js';
 import { holdingEnsemble, writeFiles } from '../helpers/ensemble.js';
 import { readRunEntries, readState } from '../helpers/journal.js';
 import { tempDirs } from '../helpers/tmp.js';
@@ -16,6 +16,8 @@ async function lines(file: string): Promise<string[]> {
 describe('resume after the orchestrator dies (local executor, CLI)', function () {
   this.timeout(60_000);
   const tmp = tempDirs();
+  // A test that fails while its orchestrator runs leaves it to the next: stop it first.
+  afterEach(() => stopClis());
   after(() => tmp.cleanup());
 
   for (const point of ['preparing:alpha-0', 'pre_run:alpha-1', 'submitting:alpha-1', 'submitted:alpha-1', 'queued:alpha-2', 'post_run:alpha-0']) {

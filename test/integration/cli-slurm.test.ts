@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { FAST_TIMEOUTS, ROOT, runCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { FAST_TIMEOUTS, ROOT, runCli, startCli, stopClis, type RunningCli } from '../helpers/cli.js';
 import { listTree, sanityEnsemble, sanityRuns, writeFiles } from '../helpers/ensemble.js';
 import { readState } from '../helpers/journal.js';
 import { skipWithoutSlurm, SLURM_POLL_MS } from '../helpers/slurm-cluster.js';
@@ -37,7 +37,7 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     timeoutRun = { dir, cli: startCli(dir, ['c.yaml', ...FAST_TIMEOUTS]) };
   });
   after(async () => {
-    timeoutRun?.cli.child.kill('SIGKILL');
+    await stopClis();
     await tmp.cleanup();
   });
 
