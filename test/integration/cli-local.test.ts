@@ -196,7 +196,7 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('model_ensemble_check passes on local processes from any directory and cleans up after itself', async () => {
     const dir = await tmp.make();
-    const result = await runCli(dir, ['dummy'], {}, 'model_ensemble_check');
+    const result = await runCli(dir, ['dummy', ...FAST_TIMEOUTS], {}, 'model_ensemble_check');
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.contain('model_ensemble_check: PASS (dummy)');
     expect(await fs.readdir(dir)).to.deep.equal([]);
