@@ -20,6 +20,14 @@ export class ExecutorPool {
     private readonly settings: ExecutorSettings,
   ) {}
 
+  /** A pool whose every name gives `executor` (for an engine driven with an executor of its own). */
+  static of(executor: Executor): ExecutorPool {
+    const pool = new ExecutorPool('local', { shell: '/bin/bash', logger: undefined as never });
+    pool.made.set('local', executor);
+    pool.made.set('slurm', executor);
+    return pool;
+  }
+
   /** The executor named `name` (the fallback when undefined). */
   get(name: ExecutorName | string | undefined): Executor {
     const key = canonicalExecutor((name as ExecutorName | undefined) ?? this.fallback);

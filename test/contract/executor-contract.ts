@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isFinal, type Executor, type JobId, type JobSpec, type JobStatus } from '../../src/executors/types.js';
-import { tempDirs, waitFor } from '../helpers/tmp.js';
+import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 import type { CreateOptions, ExecutorFixture, ExecutorUnderTest } from './fixture.js';
 import { CONFIGURED_SHELL, isProcessGone, pollUntilFinal, readWritten, START_CHILD, WAIT_FOR_GO, writeJobFile, type JobFileOptions } from './jobs.js';
 

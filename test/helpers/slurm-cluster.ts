@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Executor, JobId, JobSpec, JobStatus } from '../../src/executors/types.js';
 import { isFinal } from '../../src/executors/types.js';
+import { waitForValue } from './wait.js';
 
 /** Why SLURM cannot be used here, or undefined when `sinfo` answers. */
 export function findSlurmUnavailable(): string | undefined {
@@ -34,14 +35,16 @@ export async function writeJob(dir: string, text: string, runId = 'run-0', attem
 
 /** Polls `executor` every 250 ms until every job is final, or throws after `timeoutMs`. */
 export async function waitForFinal(executor: Executor, ids: readonly JobId[], timeoutMs: number): Promise<Map<JobId, JobStatus>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const statuses = await executor.poll(ids);
-    if (ids.every((id) => statuses.get(id) !== undefined && isFinal(statuses.get(id) as JobStatus))) return statuses;
-    if (Date.now() > deadline) throw new Error(`jobs ${ids.join(', ')} not final after ${timeoutMs} ms: ${JSON.stringify([...statuses])}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const allFinal = (statuses: Map<JobId, JobStatus>): boolean =>
+    ids.every((id) => {
+      const status = statuses.get(id);
+      return status !== undefined && isFinal(status);
+    });
+  return waitForValue(() => executor.poll(ids), allFinal, { timeoutMs, intervalMs: SLURM_POLL_MS }, `jobs ${ids.join(', ')} to be final`);
 }
+
+/** Milliseconds between two looks at the scheduler while a test waits for it. */
+export const SLURM_POLL_MS = 250;
 
 /** The ids of the jobs the real squeue shows with comment `tag`. */
 export function findJobsByTag(tag: string): string[] {

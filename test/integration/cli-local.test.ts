@@ -1,34 +1,10 @@
 import { expect } from 'chai';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, runCli } from '../helpers/cli.js';
-import { JOB_TEMPLATE, listTree, writeFiles } from '../helpers/ensemble.js';
+import { FAST_TIMEOUTS, ROOT, runCli } from '../helpers/cli.js';
+import { alphaEnsemble, listTree, writeFiles } from '../helpers/ensemble.js';
+import { buildEnsembleYaml, raw } from '../helpers/ensemble-yaml.js';
 import { tempDirs } from '../helpers/tmp.js';
-
-const FAST = ['-ct', '0.05', '-rt', '0.2', '-et', '0.2'];
-
-/** An ensemble of `runs` (YAML flow mappings) with the job template; `extra` adds batch keys. */
-function config(runs: string[], extra = '', vars = 'greeting: hello'): string {
-  return `ensemble:
-  vars: {${vars}}
-  batches:
-    - name: alpha
-      templatedir: ../tpl
-      templates: [job.sh.j2, input.txt.j2]
-      job_file: job.sh
-      basedir: ./runs
-      maxruns: 2
-      maxjobs: 2
-${extra}      runs:
-${runs.map((r) => `        - ${r}`).join('\n')}
-`;
-}
-
-const TEMPLATES = {
-  'tpl/job.sh.j2': JOB_TEMPLATE,
-  'tpl/input.txt.j2': '{{ run.greeting }} {{ run.value }}\n',
-  'tpl/static/data.txt': 'data\n',
-};
 
 describe('model_ensemble on local processes (CLI)', function () {
   this.timeout(60_000);
@@ -37,8 +13,8 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('runs every run in its own rendered directory, prints a summary and exits 0', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2.0}', '{value: x}']), ...TEMPLATES });
-    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, alphaEnsemble([{ value: 1 }, { value: raw('2.0') }, { value: 'x' }]));
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.equal('alpha: 3 succeeded\n');
     expect(await fs.readFile(path.join(dir, 'runs/alpha-1/input.txt'), 'utf8')).to.equal('hello 2.0');
@@ -57,9 +33,9 @@ describe('model_ensemble on local processes (CLI)', function () {
   for (const [how, env] of STARTS) {
     it(`finishes the other runs when one fails, names the reason, skips its post_run and exits 1 (processes started ${how})`, async () => {
       const dir = await tmp.make();
-      const post = `      post_run:\n        - {name: execute, args: {cmd: touch post.keep}}\n`;
-      await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2, code: 3}', '{value: 3}'], post), ...TEMPLATES });
-      const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST], { env });
+      const postRun = [{ name: 'execute', args: { cmd: 'touch post.keep' } }];
+      await writeFiles(dir, alphaEnsemble([{ value: 1 }, { value: 2, code: 3 }, { value: 3 }], { post_run: postRun }));
+      const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS], { env });
       expect(result.code).to.equal(1);
       expect(await listTree(path.join(dir, 'runs/alpha-1'))).to.not.include('post.keep');
       expect(await listTree(path.join(dir, 'runs/alpha-2'))).to.include('post.keep');
@@ -71,7 +47,7 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('refuses a bad configuration with file:line messages, exit 2, and writes nothing', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}']).replace('maxjobs: 2', 'maxjobs: ten').replace('maxruns: 2', 'maxrun: 2'), ...TEMPLATES });
+    await writeFiles(dir, alphaEnsemble([{ value: 1 }], { maxruns: undefined, maxrun: 2, maxjobs: 'ten' }));
     const before = await listTree(dir);
     const result = await runCli(dir, ['c.yaml', 'dummy']);
     expect(result.code).to.equal(2);
@@ -83,7 +59,7 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('refuses YAML syntax errors with the line, exit 2', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': 'ensemble:\n  batches:\n    - name: [unclosed\n', ...TEMPLATES });
+    await writeFiles(dir, { ...alphaEnsemble([{ value: 1 }]), 'c.yaml': buildEnsembleYaml({ batches: [{ name: raw('[unclosed') }] }) });
     const result = await runCli(dir, ['c.yaml', 'dummy']);
     expect(result.code).to.equal(2);
     expect(result.stderr).to.match(/c\.yaml:\d+/);
@@ -91,8 +67,8 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('refuses existing run directories it did not make, unless -p renders into them', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}']), ...TEMPLATES, 'runs/alpha-0/mine.txt': 'keep' });
-    const refused = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, { ...alphaEnsemble([{ value: 1 }]), 'runs/alpha-0/mine.txt': 'keep' });
+    const refused = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(refused.code).to.equal(2);
     expect(refused.stderr).to.contain('1 run directory already exist');
     expect(refused.stderr).to.contain('-p/--pickup');
@@ -100,7 +76,7 @@ describe('model_ensemble on local processes (CLI)', function () {
       () => expect.fail('logs/ must not be created'),
       () => undefined,
     );
-    const picked = await runCli(dir, ['-p', 'c.yaml', 'dummy', ...FAST]);
+    const picked = await runCli(dir, ['-p', 'c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(picked.code, picked.stderr).to.equal(0);
     expect(await fs.readFile(path.join(dir, 'runs/alpha-0/mine.txt'), 'utf8')).to.equal('keep');
     expect(await fs.readFile(path.join(dir, 'runs/alpha-0/input.txt'), 'utf8')).to.equal('hello 1');
@@ -108,9 +84,9 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('with -s renders every run and runs pre_run, submits nothing and runs no post_run', async () => {
     const dir = await tmp.make();
-    const extra = `      pre_run:\n        - {name: execute, args: {cmd: touch pre.keep}}\n      post_run:\n        - {name: execute, args: {cmd: touch post.keep}}\n`;
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2}'], extra), ...TEMPLATES });
-    const result = await runCli(dir, ['-s', 'c.yaml', 'dummy', ...FAST]);
+    const tasks = { pre_run: [{ name: 'execute', args: { cmd: 'touch pre.keep' } }], post_run: [{ name: 'execute', args: { cmd: 'touch post.keep' } }] };
+    await writeFiles(dir, alphaEnsemble([{ value: 1 }, { value: 2 }], tasks));
+    const result = await runCli(dir, ['-s', 'c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.equal('alpha: 2 skipped\n');
     expect(result.stderr).to.contain(`run alpha-1 skipped: not submitted (-s): would submit job.sh in ${path.join(dir, 'runs/alpha-1')}`);
@@ -121,8 +97,8 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('runs only the runs -k and -i select, and lays -x values over every run', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 0}', '{value: 1}', '{value: 2}', '{value: 3}']), ...TEMPLATES });
-    const result = await runCli(dir, ['-k', '1', '-i', '1,3', 'c.yaml', 'dummy', '-x', 'greeting=bonjour', 'value=9', ...FAST]);
+    await writeFiles(dir, alphaEnsemble([{ value: 0 }, { value: 1 }, { value: 2 }, { value: 3 }]));
+    const result = await runCli(dir, ['-k', '1', '-i', '1,3', 'c.yaml', 'dummy', '-x', 'greeting=bonjour', 'value=9', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(await fs.readdir(path.join(dir, 'runs'))).to.have.members(['alpha-1', 'alpha-3']);
     expect(await fs.readFile(path.join(dir, 'runs/alpha-3/input.txt'), 'utf8')).to.equal('bonjour 9');
@@ -130,8 +106,8 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('builds each run\'s context afresh: a key one run sets never leaks into the next', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 0, greeting: bonjour}', '{value: 1}']), ...TEMPLATES });
-    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, alphaEnsemble([{ value: 0, greeting: 'bonjour' }, { value: 1 }]));
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(await fs.readFile(path.join(dir, 'runs/alpha-0/input.txt'), 'utf8')).to.equal('bonjour 0');
     expect(await fs.readFile(path.join(dir, 'runs/alpha-1/input.txt'), 'utf8')).to.equal('hello 1');
@@ -139,12 +115,8 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('fails only the run whose template uses an undefined variable, naming the template and line', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, {
-      'c.yaml': config(['{value: 1, extra: here}', '{value: 2}']),
-      ...TEMPLATES,
-      'tpl/input.txt.j2': '{{ run.greeting }}\n{{ run.extra }}\n',
-    });
-    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, { ...alphaEnsemble([{ value: 1, extra: 'here' }, { value: 2 }]), 'tpl/input.txt.j2': '{{ run.greeting }}\n{{ run.extra }}\n' });
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.match(/alpha-1 failed: input\.txt\.j2:2.*run\.extra/);
     await fs.stat(path.join(dir, 'runs/alpha-1')).then(
@@ -156,9 +128,9 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('fails every run at once, with the variable named, when a template needs a batch key that is not set', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}', '{value: 2}']), ...TEMPLATES, 'tpl/job.sh.j2': '#!/bin/bash\n#SBATCH --partition={{ run.cluster }}\ntrue\n' });
+    await writeFiles(dir, { ...alphaEnsemble([{ value: 1 }, { value: 2 }]), 'tpl/job.sh.j2': '#!/bin/bash\n#SBATCH --partition={{ run.cluster }}\ntrue\n' });
     const started = Date.now();
-    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.contain('alpha: 2 failed');
     expect(result.stdout).to.match(/alpha-0 failed: job\.sh\.j2:2: undefined variable "run\.cluster"/);
@@ -167,26 +139,22 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('runs checks, quota and jobs tasks, and skips them all with -c', async () => {
     const dir = await tmp.make();
-    const extra = `      pre_run:\n        - {name: check, args: {cmd: 'test -f ../../go', fail: true}}\n        - {name: quota, args: {atleast: 1}}\n        - {name: jobs, args: {limit: 2}}\n`;
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}'], extra), ...TEMPLATES });
-    const failing = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const checks = [{ name: 'check', args: { cmd: 'test -f ../../go', fail: true } }, { name: 'quota', args: { atleast: 1 } }, { name: 'jobs', args: { limit: 2 } }];
+    await writeFiles(dir, alphaEnsemble([{ value: 1 }], { pre_run: checks }));
+    const failing = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(failing.code).to.equal(1);
     expect(failing.stdout).to.contain('check `test -f ../../go` exit 1');
     await fs.rm(path.join(dir, 'runs'), { recursive: true });
     await fs.rm(path.join(dir, '.model_ensemble'), { recursive: true });
-    const skipped = await runCli(dir, ['-c', 'c.yaml', 'dummy', ...FAST]);
+    const skipped = await runCli(dir, ['-c', 'c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(skipped.code, skipped.stderr).to.equal(0);
   });
 
   it('repeats a repeat: true batch until its pre_batch fails, with run.batch_idx counting cycles', async () => {
     const dir = await tmp.make();
-    const extra = `      repeat: true\n      pre_batch:\n        - {name: execute, args: {cmd: 'n=$(cat n 2>/dev/null || echo 0); [ $n -lt 3 ] && echo $((n+1)) > n'}}\n`;
-    await writeFiles(dir, {
-      'c.yaml': config(['{value: 1}'], extra),
-      ...TEMPLATES,
-      'tpl/input.txt.j2': 'cycle {{ run.batch_idx }}\n',
-    });
-    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const countToThree = { name: 'execute', args: { cmd: 'n=$(cat n 2>/dev/null || echo 0); [ $n -lt 3 ] && echo $((n+1)) > n' } };
+    await writeFiles(dir, { ...alphaEnsemble([{ value: 1 }], { repeat: true, pre_batch: [countToThree] }), 'tpl/input.txt.j2': 'cycle {{ run.batch_idx }}\n' });
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(await fs.readFile(path.join(dir, 'runs/alpha-0/input.txt'), 'utf8')).to.equal('cycle 3');
     expect((await fs.readFile(path.join(dir, 'runs/alpha-0/starts.txt'), 'utf8')).trim().split('\n')).to.have.length(3);
@@ -195,7 +163,7 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('refuses the slurm executor without sbatch on PATH, suggesting dummy, exit 2', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}']), ...TEMPLATES });
+    await writeFiles(dir, alphaEnsemble([{ value: 1 }]));
     const empty = await tmp.make('me-empty-path-');
     const result = await runCli(dir, ['c.yaml'], { env: { PATH: empty } });
     expect(result.code).to.equal(2);
@@ -205,7 +173,7 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('refuses bad command-line values with exit 2', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { 'c.yaml': config(['{value: 1}']), ...TEMPLATES });
+    await writeFiles(dir, alphaEnsemble([{ value: 1 }]));
     for (const args of [['-rt', '0', 'c.yaml', 'dummy'], ['-ms', '-1', 'c.yaml', 'dummy'], ['-i', '1,x', 'c.yaml', 'dummy'], ['c.yaml', 'pbs'], ['-x', 'novalue', 'c.yaml']]) {
       const result = await runCli(dir, args);
       expect(result.code, args.join(' ')).to.equal(2);
@@ -228,7 +196,7 @@ describe('model_ensemble on local processes (CLI)', function () {
 
   it('model_ensemble_check passes on local processes from any directory and cleans up after itself', async () => {
     const dir = await tmp.make();
-    const result = await runCli(dir, ['dummy'], {}, 'model_ensemble_check');
+    const result = await runCli(dir, ['dummy', ...FAST_TIMEOUTS], {}, 'model_ensemble_check');
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.contain('model_ensemble_check: PASS (dummy)');
     expect(await fs.readdir(dir)).to.deep.equal([]);

@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT, runCli, startCli } from '../helpers/cli.js';
 import { JOB_TEMPLATE, writeFiles } from '../helpers/ensemble.js';
-import { tempDirs, waitFor } from '../helpers/tmp.js';
+import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FAST = ['-ct', '0.05', '-rt', '0.2', '-et', '0.2'];
 const BIN = path.join(ROOT, 'dist/bin/model_ensemble.js');

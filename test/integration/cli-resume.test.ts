@@ -2,40 +2,12 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { runCli, startCli } from '../helpers/cli.js';
-import { writeFiles } from '../helpers/ensemble.js';
+import { REQUESTS_DIR } from '../../src/state/requests.js';
+import { FAST_TIMEOUTS, runCli, startCli, stopClis } from '../helpers/cli.js';
+import { holdingEnsemble, writeFiles } from '../helpers/ensemble.js';
 import { readRunEntries, readState } from '../helpers/journal.js';
-import { tempDirs, waitFor } from '../helpers/tmp.js';
-
-const FAST = ['-ct', '0.05', '-rt', '0.2', '-et', '0.2'];
-
-/**
- * Three runs whose job appends a line to starts.txt (so a second start of a job shows), waits for the file `go`
- * in the ensemble folder when the run sets `hold: true`, and exits with `run.code` on attempt 1.
- */
-function ensemble(extraBatch = '', runs = ['{value: 0}', '{value: 1}', '{value: 2}']): Record<string, string> {
-  return {
-    'c.yaml': `ensemble:
-  batches:
-    - name: alpha
-      templatedir: ../tpl
-      templates: [job.sh.j2]
-      job_file: job.sh
-      basedir: ./runs
-      maxruns: 3
-      maxjobs: 3
-${extraBatch}      post_run:
-        - {name: execute, args: {cmd: 'echo post >> post.txt'}}
-      runs:
-${runs.map((r) => `        - ${r}`).join('\n')}
-`,
-    'tpl/job.sh.j2': `#!/bin/bash
-echo "attempt {{ run.attempt }}" >> starts.txt
-{% if run.hold | default(false) %}for i in $(seq 600); do [ -f ../../go ] && break; sleep 0.05; done{% endif %}
-{% if run.attempt == 1 %}exit {{ run.code | default(0) }}{% endif %}
-`,
-  };
-}
+import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 async function lines(file: string): Promise<string[]> {
   return (await fs.readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
@@ -44,15 +16,17 @@ async function lines(file: string): Promise<string[]> {
 describe('resume after the orchestrator dies (local executor, CLI)', function () {
   this.timeout(60_000);
   const tmp = tempDirs();
+  // A test that fails while its orchestrator runs leaves it to the next: stop it first.
+  afterEach(() => stopClis());
   after(() => tmp.cleanup());
 
   for (const point of ['preparing:alpha-0', 'pre_run:alpha-1', 'submitting:alpha-1', 'submitted:alpha-1', 'queued:alpha-2', 'post_run:alpha-0']) {
     it(`a kill -9 right after ${point}, then the same command: every run succeeds and every job ran once`, async () => {
       const dir = await tmp.make();
-      await writeFiles(dir, ensemble());
-      const crashed = await runCli(dir, ['c.yaml', 'dummy', ...FAST], { env: { MODEL_ENSEMBLE_CRASH_AFTER: point } });
+      await writeFiles(dir, holdingEnsemble());
+      const crashed = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS], { env: { MODEL_ENSEMBLE_CRASH_AFTER: point } });
       expect(crashed.code, crashed.stderr).to.not.equal(0);
-      const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+      const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
       expect(again.code, again.stderr).to.equal(0);
       expect(again.stdout).to.equal('alpha: 3 succeeded\n');
       for (const idx of [0, 1, 2]) {
@@ -65,12 +39,12 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('re-attaches to local jobs that outlived a kill -9 instead of starting them again', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}', '{value: 1, hold: true}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, hold: true }, { value: 1, hold: true }]));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).length === 1, 20_000, 'both jobs to start');
     first.child.kill('SIGKILL');
     await first.done;
-    const second = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const second = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await fs.readFile(path.join(dir, 'logs/c.yaml.log'), 'utf8')).includes('model_ensemble: c.yaml'), 20_000);
     await fs.writeFile(path.join(dir, 'go'), '');
     const result = await second.done;
@@ -81,14 +55,14 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('settles a local job that ended while no orchestrator ran from the exit code written for it', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0, hold: true, code: 3}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, hold: true, code: 3 }]));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000, 'the job to start');
     first.child.kill('SIGKILL');
     await first.done;
     await fs.writeFile(path.join(dir, 'go'), '');
     await waitFor(async () => (await fs.readFile(path.join(dir, 'runs/alpha-0/.model_ensemble/exit-1'), 'utf8').catch(() => '')) === '3\n', 20_000, 'the exit code');
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code).to.equal(1);
     expect(again.stdout).to.contain('alpha-0 failed: exit 3');
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
@@ -96,8 +70,8 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('on Ctrl-C exits 130 leaving jobs running; the next start follows them to their end', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, hold: true }]));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000, 'the job to start');
     first.child.kill('SIGINT');
     const stopped = await first.done;
@@ -105,15 +79,16 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(stopped.stdout).to.contain('interrupted: run the same command again to carry on');
     expect((await readState(dir)).runs.get('alpha-0')?.state).to.be.oneOf(['queued', 'running']);
     await fs.writeFile(path.join(dir, 'go'), '');
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
   });
 
   it('on Ctrl-C stops a check that is waiting, submits nothing more, and the next start carries on', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble("      pre_run:\n        - {name: check, args: {cmd: 'test -f ../../go'}}\n", ['{value: 0}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', '-ct', '30', '-rt', '0.2']);
+    await writeFiles(dir, holdingEnsemble([{ value: 0 }], { pre_run: [{ name: 'check', args: { cmd: 'test -f ../../go' } }] }));
+    // 30 s between two tries of the check: Ctrl-C must not wait for the next one.
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS, '-ct', '30']);
     await waitFor(async () => (await fs.readFile(path.join(dir, 'logs/c.yaml.log'), 'utf8').catch(() => '')).includes('not yet true'), 20_000, 'the check to wait');
     const sent = Date.now();
     first.child.kill('SIGINT');
@@ -122,15 +97,15 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     expect(Date.now() - sent).to.be.below(10_000);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal([]);
     await fs.writeFile(path.join(dir, 'go'), '');
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
   });
 
   it('calls a job LOST when it died with the machine (no exit code), and the retry policy redoes it', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('      retry: {max: 1, on: [LOST]}\n', ['{value: 0, hold: true}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, hold: true }], { retry: { max: 1, on: ['LOST'] } }));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000, 'the job to start');
     const started = await fs.readFile(path.join(dir, 'runs/alpha-0/.model_ensemble/started-1'), 'utf8');
     // As a crash of the machine would: the orchestrator, the process helper (the job's parent) and the job all die.
@@ -141,7 +116,7 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
     process.kill(-job, 'SIGKILL');
     await first.done;
     await fs.writeFile(path.join(dir, 'go'), '');
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stderr).to.contain('LOST is retried (attempt 2 of 2)');
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
@@ -149,8 +124,8 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('retries a failed job by its policy, keeping the directory, and status shows both attempts', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('      retry: {max: 2, on: [FAILED], backoff: 0}\n', ['{value: 0, code: 3}', '{value: 1}']));
-    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, code: 3 }, { value: 1 }], { retry: { max: 2, on: ['FAILED'], backoff: 0 } }));
+    const result = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
     const status = await runCli(dir, ['status', 'c.yaml', '--json']);
@@ -165,12 +140,12 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('rerun --failed makes the next start run the failed runs again as a new attempt', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0, code: 4}', '{value: 1}']));
-    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(1);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, code: 4 }, { value: 1 }]));
+    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS])).code).to.equal(1);
     const marked = await runCli(dir, ['rerun', 'c.yaml', '--failed']);
     expect(marked.code, marked.stderr).to.equal(0);
     expect(marked.stdout).to.contain('1 run(s) will run again on the next start: alpha-0');
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
     expect(await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).to.deep.equal(['attempt 1']);
@@ -178,56 +153,59 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('a kill -9 while preparing a picked-up directory (-p) keeps the files that were there', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, { ...ensemble('', ['{value: 0}']), 'runs/alpha-0/restart.nc': 'precious' });
-    const crashed = await runCli(dir, ['-p', 'c.yaml', 'dummy', ...FAST], { env: { MODEL_ENSEMBLE_CRASH_AFTER: 'preparing:alpha-0' } });
+    await writeFiles(dir, { ...holdingEnsemble([{ value: 0 }]), 'runs/alpha-0/restart.nc': 'precious' });
+    const crashed = await runCli(dir, ['-p', 'c.yaml', 'dummy', ...FAST_TIMEOUTS], { env: { MODEL_ENSEMBLE_CRASH_AFTER: 'preparing:alpha-0' } });
     expect(crashed.code).to.not.equal(0);
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(await fs.readFile(path.join(dir, 'runs/alpha-0/restart.nc'), 'utf8')).to.equal('precious');
   });
 
   it('a retry waiting out its backoff survives Ctrl-C and a rerun request: the next attempt still runs', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('      retry: {max: 2, on: [FAILED], backoff: 30}\n', ['{value: 0, code: 3}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, code: 3 }], { retry: { max: 2, on: ['FAILED'], backoff: 30 } }));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await readState(dir)).runs.get('alpha-0')?.attempt === 2, 20_000, 'the retry to be journaled');
     const rerun = await runCli(dir, ['rerun', 'c.yaml', '--failed']);
     expect(rerun.code, rerun.stderr).to.equal(0);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(rerun.stdout).to.contain('an orchestrator is running this ensemble');
+    // The running orchestrator takes the request (removing its file); a request it has taken is applied before it stops.
+    const requests = path.join(dir, '.model_ensemble/c', REQUESTS_DIR);
+    await waitFor(async () => (await fs.readdir(requests)).filter((name) => name.endsWith('.json')).length === 0, 20_000, 'the request to be taken');
     first.child.kill('SIGINT');
     const stopped = await first.done;
     expect(stopped.code, stopped.stderr).to.equal(130);
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1', 'attempt 2']);
   });
 
   it('cancel names runs not started yet: they never start, and rerun --cancelled brings them back', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0}', '{value: 1}']));
+    await writeFiles(dir, holdingEnsemble([{ value: 0 }, { value: 1 }]));
     const cancel = await runCli(dir, ['cancel', 'c.yaml', '--runs', 'alpha-1']);
     expect(cancel.code, cancel.stderr).to.equal(0);
     expect(cancel.stdout).to.equal('cancelled 1 run(s), 0 job(s) in the scheduler\n');
-    const run = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const run = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(run.stdout).to.equal('alpha: 1 succeeded, 1 cancelled\n');
     expect(run.code).to.equal(1);
     expect((await runCli(dir, ['rerun', 'c.yaml', '--cancelled'])).stdout).to.contain('alpha-1');
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-1/starts.txt'))).to.deep.equal(['attempt 2']);
   });
 
   it('refuses a second orchestrator on the same ensemble, naming the first one\'s pid', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, hold: true }]));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000);
-    const second = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const second = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(second.code).to.equal(2);
     expect(second.stderr).to.contain(`this ensemble is being run by process ${String(first.child.pid)}`);
     const status = await runCli(dir, ['status', 'c.yaml']);
     expect(status.stdout).to.contain(`running now: pid ${String(first.child.pid)}`);
-    const daemon = await runCli(dir, ['-d', 'c.yaml', 'dummy', ...FAST]);
+    const daemon = await runCli(dir, ['-d', 'c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(daemon.code).to.equal(2);
     expect(daemon.stderr).to.contain('this ensemble is being run by process');
     await fs.writeFile(path.join(dir, 'go'), '');
@@ -236,8 +214,8 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('cancel while an orchestrator runs: it cancels the jobs, records the runs cancelled and exits 1', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0, hold: true}', '{value: 1}']));
-    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0, hold: true }, { value: 1 }]));
+    const first = startCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     await waitFor(async () => (await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).length === 1, 20_000);
     const cancel = await runCli(dir, ['cancel', 'c.yaml', '--runs', 'alpha-0']);
     expect(cancel.code, cancel.stderr).to.equal(0);
@@ -250,13 +228,13 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('picks up runs added to the configuration and reports removed and changed ones', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0}', '{value: 1}', '{value: 2}']));
-    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(0);
-    await writeFiles(dir, ensemble('', ['{value: 0}', '{value: 1}']));
-    const shrunk = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0 }, { value: 1 }, { value: 2 }]));
+    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS])).code).to.equal(0);
+    await writeFiles(dir, holdingEnsemble([{ value: 0 }, { value: 1 }]));
+    const shrunk = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(shrunk.stderr).to.contain('1 run(s) in the journal are no longer in the configuration and are left alone: alpha-2');
-    await writeFiles(dir, { ...ensemble('', ['{value: 0}', '{value: 1}', '{value: 2}', '{value: 3}']), 'tpl/job.sh.j2': '#!/bin/bash\necho "attempt {{ run.attempt }} v2" >> starts.txt\n' });
-    const grown = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, { ...holdingEnsemble([{ value: 0 }, { value: 1 }, { value: 2 }, { value: 3 }]), 'tpl/job.sh.j2': '#!/bin/bash\necho "attempt {{ run.attempt }} v2" >> starts.txt\n' });
+    const grown = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(grown.code, grown.stderr).to.equal(0);
     expect(await lines(path.join(dir, 'runs/alpha-3/starts.txt'))).to.deep.equal(['attempt 1 v2']);
     expect(await lines(path.join(dir, 'runs/alpha-0/starts.txt'))).to.deep.equal(['attempt 1']);
@@ -265,10 +243,10 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('ignores a torn last journal line with a warning and carries on', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0}']));
-    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(0);
+    await writeFiles(dir, holdingEnsemble([{ value: 0 }]));
+    expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS])).code).to.equal(0);
     await fs.appendFile(path.join(dir, '.model_ensemble/c/journal.jsonl'), '{"t":"2026-01-01","run":"alpha-0","sta');
-    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    const again = await runCli(dir, ['c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stderr).to.contain('ignoring a last line cut off by a crash');
     expect((await readRunEntries(dir)).every((e) => typeof e.state === 'string')).to.equal(true);
@@ -276,8 +254,8 @@ describe('resume after the orchestrator dies (local executor, CLI)', function ()
 
   it('with -d returns at once and runs the ensemble in the background', async () => {
     const dir = await tmp.make();
-    await writeFiles(dir, ensemble('', ['{value: 0}']));
-    const result = await runCli(dir, ['-d', 'c.yaml', 'dummy', ...FAST]);
+    await writeFiles(dir, holdingEnsemble([{ value: 0 }]));
+    const result = await runCli(dir, ['-d', 'c.yaml', 'dummy', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/running in the background as pid \d+; log: logs\/c\.yaml\.log/);
     await waitFor(async () => (await readState(dir)).processes.has('post_process'), 20_000, 'the background run to end');

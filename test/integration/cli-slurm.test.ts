@@ -2,13 +2,12 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, runCli, startCli, type RunningCli } from '../helpers/cli.js';
-import { listTree, writeFiles } from '../helpers/ensemble.js';
+import { FAST_TIMEOUTS, ROOT, runCli, startCli, stopClis, type RunningCli } from '../helpers/cli.js';
+import { listTree, sanityEnsemble, sanityRuns, writeFiles } from '../helpers/ensemble.js';
 import { readState } from '../helpers/journal.js';
-import { skipWithoutSlurm } from '../helpers/slurm-cluster.js';
-import { tempDirs, waitFor } from '../helpers/tmp.js';
-
-const FAST = ['-ct', '0.2', '-rt', '0.5', '-et', '0.5'];
+import { skipWithoutSlurm, SLURM_POLL_MS } from '../helpers/slurm-cluster.js';
+import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** The jobs the scheduler itself holds for a run of this ensemble folder (by the tag in their comment). */
 function jobsOfRun(ensembleId: string, runId: string): string[] {
@@ -25,69 +24,6 @@ async function ensembleIdIn(dir: string): Promise<string> {
   return ensembleIdOf(path.join(await fs.realpath(dir), '.model_ensemble', 'c'));
 }
 
-/** An ensemble shaped like model-ensembler's sanity example: its directives, tasks and keep files. */
-function sanityLike(runs: number, extraBatch = ''): Record<string, string> {
-  return {
-    'c.yaml': `---
-ensemble:
-  vars:
-    configuration: c.yaml
-  pre_process: []
-  post_process: []
-  batches:
-    - name: sanity_check
-      templatedir: ../template_job
-      templates: [slurm_run.sh.j2, inputfile.j2, pre_run.sh.j2]
-      job_file: slurm_run.sh
-      cluster: long
-      basedir: ./sanity_check
-      email: test@example.org
-      nodes: 1
-      ntasks: 8
-      length: 14
-      maxruns: 3
-      maxjobs: 2
-${extraBatch}      pre_batch:
-      - {name: execute, args: {cmd: mkdir -p datadir}}
-      - {name: execute, args: {cmd: touch pre_batch.keep}}
-      pre_run:
-      - {name: execute, args: {cmd: ./pre_run.sh, log: True}}
-      - {name: check, args: {cmd: test -d ../datadir}}
-      - {name: execute, args: {cmd: touch pre_run.keep}}
-      runs:
-${Array.from({ length: runs }, (_, i) => `      - custom_id: ${i + 1}`).join('\n')}
-      post_run:
-      - {name: execute, args: {cmd: 'grep -q "Done with run number This is" slurm-*.out'}}
-      - {name: execute, args: {cmd: touch post_run.keep}}
-      post_batch:
-      - {name: execute, args: {cmd: rmdir datadir}}
-      - {name: execute, args: {cmd: touch post_batch.keep}}
-`,
-    'template_job/slurm_run.sh.j2+x': `#!/bin/bash
-#
-# Output directory
-#SBATCH --mail-type=begin,end,fail,requeue
-#SBATCH --time={{ run.length }}
-#SBATCH --job-name={{ run.name }}{{ run.custom_id }}
-#SBATCH --nodes={{ run.nodes }}
-#SBATCH --ntasks-per-node {{ run.ntasks }}
-#SBATCH --ntasks-per-core 1
-#SBATCH --mem=20gb
-#SBATCH --partition={{ run.cluster }}
-#SBATCH --account={{ run.cluster }}
-
-echo "Initiating from {{ run.configuration }}"
-cd {{ run.dir }}
-echo "attempt {{ run.attempt }}" >> starts.txt
-{% if run.attempt == 1 and run.slow | default(false) %}sleep 90{% endif %}
-NUM="\`cat inputfile\`"
-echo "Done with run number $NUM"
-`,
-    'template_job/inputfile.j2': 'This is {{ run.custom_id }}\n',
-    'template_job/pre_run.sh.j2+x': '#!/usr/bin/env bash\necho "PRE PROCESSING: {{ run.cluster }} `cat inputfile`"\n',
-  };
-}
-
 describe('model_ensemble on a real SLURM (CLI)', function () {
   this.timeout(180_000);
   const tmp = tempDirs();
@@ -97,20 +33,18 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     skipWithoutSlurm(this);
     // The time-limit test lasts over a minute (--time has one-minute granularity): start it first, check it last.
     const dir = await tmp.make('me-slurm-timeout-');
-    await writeFiles(dir, sanityLike(1, '      length: 1\n      retry: {max: 1, on: [TIMEOUT]}\n'));
-    const config = path.join(dir, 'c.yaml');
-    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('      length: 14\n', '').replace('custom_id: 1', '{custom_id: 1, slow: true}'));
-    timeoutRun = { dir, cli: startCli(dir, ['c.yaml', ...FAST]) };
+    await writeFiles(dir, sanityEnsemble(sanityRuns(1, { slow: true }), { length: 1, retry: { max: 1, on: ['TIMEOUT'] } }));
+    timeoutRun = { dir, cli: startCli(dir, ['c.yaml', ...FAST_TIMEOUTS]) };
   });
   after(async () => {
-    timeoutRun?.cli.child.kill('SIGKILL');
+    await stopClis();
     await tmp.cleanup();
   });
 
   it('runs model-ensembler\'s sanity example shape unchanged and leaves the files model-ensembler leaves', async () => {
     const dir = await tmp.make('me-slurm-');
-    await writeFiles(dir, sanityLike(4));
-    const result = await runCli(dir, ['c.yaml', ...FAST]);
+    await writeFiles(dir, sanityEnsemble(sanityRuns(4)));
+    const result = await runCli(dir, ['c.yaml', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.equal('sanity_check: 4 succeeded\n');
     const tree = await listTree(path.join(dir, 'sanity_check'));
@@ -128,10 +62,10 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
   for (const point of ['preparing:sanity_check-0', 'submitting:sanity_check-1', 'submitted:sanity_check-1', 'queued:sanity_check-2', 'post_run:sanity_check-0']) {
     it(`a kill -9 right after ${point}, then the same command: every run succeeds, each submitted exactly once`, async () => {
       const dir = await tmp.make('me-slurm-crash-');
-      await writeFiles(dir, sanityLike(3));
-      const crashed = await runCli(dir, ['c.yaml', ...FAST], { env: { MODEL_ENSEMBLE_CRASH_AFTER: point } });
+      await writeFiles(dir, sanityEnsemble(sanityRuns(3)));
+      const crashed = await runCli(dir, ['c.yaml', ...FAST_TIMEOUTS], { env: { MODEL_ENSEMBLE_CRASH_AFTER: point } });
       expect(crashed.code).to.not.equal(0);
-      const again = await runCli(dir, ['c.yaml', ...FAST]);
+      const again = await runCli(dir, ['c.yaml', ...FAST_TIMEOUTS]);
       expect(again.code, again.stderr).to.equal(0);
       expect(again.stdout).to.equal('sanity_check: 3 succeeded\n');
       const id = await ensembleIdIn(dir);
@@ -143,11 +77,9 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
 
   it('cancel with no orchestrator running cancels the jobs left in the queue and records it', async () => {
     const dir = await tmp.make('me-slurm-cancel-');
-    await writeFiles(dir, sanityLike(2));
-    const config = path.join(dir, 'c.yaml');
-    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace(/custom_id: (\d)/g, '{custom_id: $1, slow: true}'));
-    const first = startCli(dir, ['c.yaml', ...FAST]);
-    await waitFor(async () => [...(await readState(dir)).runs.values()].filter((r) => r.job !== undefined).length === 2, 60_000, 'both jobs submitted');
+    await writeFiles(dir, sanityEnsemble(sanityRuns(2, { slow: true })));
+    const first = startCli(dir, ['c.yaml', ...FAST_TIMEOUTS]);
+    await waitFor(async () => [...(await readState(dir)).runs.values()].filter((r) => r.job !== undefined).length === 2, 60_000, 'both jobs submitted', SLURM_POLL_MS);
     first.child.kill('SIGINT');
     expect((await first.done).code).to.equal(130);
     const cancel = await runCli(dir, ['cancel', 'c.yaml']);
@@ -156,7 +88,7 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     const id = await ensembleIdIn(dir);
     for (const run of ['sanity_check-0', 'sanity_check-1']) {
       const [job] = jobsOfRun(id, run);
-      await waitFor(() => execFileSync('squeue', ['-h', '-t', 'all', '-j', job ?? '', '-o', '%T'], { encoding: 'utf8' }).trim() === 'CANCELLED', 30_000, `job ${job} cancelled`);
+      await waitFor(() => execFileSync('squeue', ['-h', '-t', 'all', '-j', job ?? '', '-o', '%T'], { encoding: 'utf8' }).trim() === 'CANCELLED', 30_000, `job ${job} cancelled`, SLURM_POLL_MS);
     }
     const status = await runCli(dir, ['status', 'c.yaml']);
     expect(status.stdout).to.contain('batch sanity_check: 2 cancelled');
@@ -166,7 +98,7 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     const dir = await tmp.make('me-slurm-example-');
     const outputs = new Set(['runs', 'archive', 'logs', '.model_ensemble']);
     await fs.cp(path.join(ROOT, 'examples/slurm'), dir, { recursive: true, filter: (src) => !outputs.has(path.basename(src)) });
-    const result = await runCli(dir, ['slurm.yml', '-rt', '0.5']);
+    const result = await runCli(dir, ['slurm.yml', ...FAST_TIMEOUTS]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.equal('melt: 8 succeeded\n');
     expect(await fs.readFile(path.join(dir, 'archive/melt-2/result.txt'), 'utf8')).to.match(/^toy-ice run melt-2: melt_rate=1\.5 on /);
@@ -175,7 +107,7 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
 
   it('model_ensemble_check passes on SLURM', async () => {
     const dir = await tmp.make('me-slurm-check-');
-    const result = await runCli(dir, ['slurm', '-rt', '0.5'], { timeoutMs: 150_000 }, 'model_ensemble_check');
+    const result = await runCli(dir, ['slurm', ...FAST_TIMEOUTS], { timeoutMs: 150_000 }, 'model_ensemble_check');
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.contain('model_ensemble_check: PASS (slurm)');
   });

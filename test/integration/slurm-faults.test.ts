@@ -8,9 +8,10 @@ import type { JobId, JobSpec } from '../../src/executors/types.js';
 import { attemptFiles } from '../../src/executors/job-files.js';
 import { writeJobWrapper } from '../../src/executors/wrapper.js';
 import { cancelJobs, findJobsByTag, skipWithoutSlurm, waitForFinal, writeJob } from '../helpers/slurm-cluster.js';
-import { captureLogger } from '../helpers/slurm-log.js';
+import { captureLogger } from '../helpers/log.js';
 import { makeSlurmPath, type SlurmPath } from '../helpers/slurm-path.js';
 import { tempDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** An id far above any this test cluster hands out, so no real job has it. */
 const UNKNOWN_ID = '67000001';
@@ -38,13 +39,10 @@ describe('SLURM executor under injected faults', function () {
     return { dir, job: await writeJob(dir, text), slurmPath, executor, lines };
   }
 
-  /** Waits until job `id` has written `file`. */
+  /** Waits until job `id` has written `file` (the executor makes each one empty before it submits). */
   async function waitForFile(file: string, id: JobId): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (!(await fs.access(file).then(() => true, () => false))) {
-      if (Date.now() > deadline) throw new Error(`job ${id} wrote no ${path.basename(file)} within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const written = (): Promise<boolean> => fs.stat(file).then((stat) => stat.size > 0, () => false);
+    await waitFor(written, 30_000, `job ${id} to write ${path.basename(file)}`, 100);
   }
 
   /** Submits and remembers the job for cleanup. */
@@ -114,11 +112,13 @@ describe('SLURM executor under injected faults', function () {
     const { job, slurmPath, executor } = await setUp('#!/bin/bash\ntrue\n');
     await slurmPath.inject('sbatch', 'sleep 600\ntrue');
     const abort = new AbortController();
-    setTimeout(() => abort.abort(new Error('interrupted by the test')), 300);
-    const started = Date.now();
-    const error = await executor.submit(job, abort.signal).then(() => undefined, (caught: unknown) => caught);
+    const submitting = executor.submit(job, abort.signal).then(() => undefined, (caught: unknown) => caught);
+    await waitFor(async () => (await slurmPath.calls('sbatch')).length === 1, 20_000, 'sbatch to be called', 50);
+    const aborted = Date.now();
+    abort.abort(new Error('interrupted by the test'));
+    const error = await submitting;
     expect((error as Error).message).to.equal('interrupted by the test');
-    expect(Date.now() - started).to.be.below(5000);
+    expect(Date.now() - aborted).to.be.below(5000);
   });
 
   it('reports a failed status query as a retryable error, logs it once, and follows the jobs again next time', async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { ConfigError } from '../../../src/errors.js';
 import type { Problem } from '../../../src/errors.js';
+import { raw, type BatchYaml } from '../../helpers/ensemble-yaml.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
 /** test/fixtures/config, where the committed fixtures live. */
@@ -54,25 +55,13 @@ export function problemAt(error: ConfigError, key: string): Problem {
 }
 
 /**
- * A minimal valid batch as an entry of `  batches:` (items at column 5, keys at column 7, one key a line in the order
- * name, basedir, templatedir, templates, job_file, maxruns, maxjobs). `set` replaces values (null leaves the key
- * out); `extra` lines follow.
+ * A minimal valid batch for buildEnsembleYaml, its keys one a line in the order name, basedir, templatedir, templates,
+ * job_file, maxruns, maxjobs (items at column 5, keys at column 7). The values of `set` are YAML text as written: they
+ * replace defaults in place, undefined leaves a key out, new keys follow, and a list of texts is written one item a
+ * line at its key's column.
  */
-export function batch(name: string, set: Readonly<Record<string, string | null>> = {}, ...extra: string[]): string {
-  const keys: Record<string, string | null> = {
-    basedir: `./${name}`,
-    templatedir: '../template_job',
-    templates: '[job.sh.j2]',
-    job_file: 'job.sh',
-    maxruns: '2',
-    maxjobs: '1',
-    ...set,
-  };
-  const written = Object.entries(keys).flatMap(([key, value]) => (value === null ? [] : [`${key}: ${value}`]));
-  return [`    - name: ${name}`, ...[...written, ...extra].map((line) => `      ${line}`)].join('\n');
-}
-
-/** A whole configuration: `head` lines under `ensemble:`, then the given batches. */
-export function ensemble(head: readonly string[], ...batches: string[]): string {
-  return ['ensemble:', ...head.map((line) => `  ${line}`), '  batches:', ...batches, ''].join('\n');
+export function batch(name: string, set: Readonly<Record<string, string | readonly string[] | undefined>> = {}): BatchYaml {
+  const keys: Record<string, string | readonly string[] | undefined> = { basedir: `./${name}`, templatedir: '../template_job', templates: '[job.sh.j2]', job_file: 'job.sh', maxruns: '2', maxjobs: '1', ...set };
+  const written = Object.entries(keys).map(([key, value]) => [key, value === undefined ? undefined : typeof value === 'string' ? raw(value) : value.map(raw)]);
+  return Object.fromEntries([['name', raw(name)], ...written]) as BatchYaml;
 }

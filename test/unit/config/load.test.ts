@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { loadEnsemble } from '../../../src/config/load.js';
 import { PyFloat } from '../../../src/config/values.js';
 import { tempDirs } from '../../helpers/tmp.js';
-import { batch, copyExamples, ensemble, lines, problemAt, rejection, writeConfig, yaml } from './fixtures.js';
+import { block, buildEnsembleYaml, raw } from '../../helpers/ensemble-yaml.js';
+import { batch, copyExamples, lines, problemAt, rejection, writeConfig, yaml } from './fixtures.js';
 
 describe('config/load', () => {
   const temp = tempDirs();
@@ -90,7 +91,7 @@ describe('config/load', () => {
 
   describe('optional sections', () => {
     it('loads a file with no vars, pre_process or post_process (model-ensembler failed on these)', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a')));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a')] }));
       const loaded = await loadEnsemble(file, { cwd: dir });
       expect(loaded.vars).to.deep.equal({});
       expect(loaded.preProcess).to.deep.equal([]);
@@ -98,7 +99,7 @@ describe('config/load', () => {
     });
 
     it('reads empty vars, process and batch task lists as none', async () => {
-      const file = await writeConfig(dir, ensemble(['vars:', 'pre_process:', 'post_process:', 'batch_config:'], batch('a', {}, 'pre_batch:', 'pre_run:', 'post_run:', 'post_batch:')));
+      const file = await writeConfig(dir, buildEnsembleYaml({ vars: raw(''), pre_process: raw(''), post_process: raw(''), batch_config: raw(''), batches: [batch('a', { pre_batch: '', pre_run: '', post_run: '', post_batch: '' })] }));
       const loaded = await loadEnsemble(file, { cwd: dir });
       const [a] = loaded.batches;
       expect(loaded.vars).to.deep.equal({});
@@ -106,7 +107,7 @@ describe('config/load', () => {
     });
 
     it('gives a batch without runs, templates, repeat or retry their defaults', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('bare', { basedir: '.', templatedir: 'template_job', templates: null, job_file: null })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('bare', { basedir: '.', templatedir: 'template_job', templates: undefined, job_file: undefined })] }));
       const [bare] = (await loadEnsemble(file, { cwd: dir })).batches;
       expect(bare).to.deep.include({ templates: [], jobFile: undefined, runs: [], repeat: false });
       expect(bare?.retry).to.deep.equal({ max: 0, on: ['TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'LOST'], backoff: 0 });
@@ -117,7 +118,7 @@ describe('config/load', () => {
     it('resolves basedir against the working directory and templatedir against basedir', async () => {
       await fs.mkdir(path.join(dir, 'models', 'template_job'), { recursive: true });
       await fs.writeFile(path.join(dir, 'models', 'template_job', 'job.sh.j2'), '');
-      const file = await writeConfig(dir, ensemble([], batch('a', { basedir: 'models/runs' })), []);
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', { basedir: 'models/runs' })] }), []);
       const [a] = (await loadEnsemble(file, { cwd: dir })).batches;
       expect(a?.basedir).to.equal(path.join(dir, 'models', 'runs'));
       expect(a?.templatedir).to.equal(path.join(dir, 'models', 'template_job'));
@@ -128,52 +129,52 @@ describe('config/load', () => {
       const templates = path.join(dir, 'elsewhere');
       await fs.mkdir(templates);
       await fs.writeFile(path.join(templates, 'job.sh.j2'), '');
-      const file = await writeConfig(dir, ensemble([], batch('a', { templatedir: templates })), []);
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', { templatedir: templates })] }), []);
       expect((await loadEnsemble(file, { cwd: dir })).batches[0]?.templatedir).to.equal(templates);
     });
 
     it('resolves the file name itself against the working directory', async () => {
-      await writeConfig(dir, ensemble([], batch('a')));
+      await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a')] }));
       const loaded = await loadEnsemble('config.yaml', { cwd: dir });
       expect(loaded).to.deep.include({ file: path.join(dir, 'config.yaml'), name: 'config', cwd: dir });
     });
 
     it('accepts nested templates and a job file rendered from one of them', async () => {
       const set = { templates: '[inputs/params.txt.j2, jobs/run.sh.j2]', job_file: 'jobs/run.sh' };
-      const file = await writeConfig(dir, ensemble([], batch('a', set)), ['inputs/params.txt.j2', 'jobs/run.sh.j2']);
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', set)] }), ['inputs/params.txt.j2', 'jobs/run.sh.j2']);
       const [a] = (await loadEnsemble(file, { cwd: dir })).batches;
       expect(a?.templates).to.deep.equal(['inputs/params.txt.j2', 'jobs/run.sh.j2']);
       expect(a?.jobFile).to.equal('jobs/run.sh');
     });
 
     it('accepts a job file that is a plain file of templatedir', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a', { templates: '[]' })), []);
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', { templates: '[]' })] }), []);
       await fs.mkdir(path.join(dir, 'template_job'));
       await fs.writeFile(path.join(dir, 'template_job', 'job.sh'), '#!/bin/sh\n');
       expect((await loadEnsemble(file, { cwd: dir })).batches[0]?.jobFile).to.equal('job.sh');
     });
 
     it('reports a missing templatedir at its key, saying what it is relative to', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a', { templatedir: '../nowhere' })), []);
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', { templatedir: '../nowhere' })] }), []);
       const error = await rejection(loadEnsemble(file, { cwd: dir }));
       expect(lines(error)).to.deep.equal(['config.yaml:5:20 batches[0].templatedir: template directory nowhere does not exist; templatedir is relative to basedir (a)']);
     });
 
     it('reports each missing template and an unproduced job file at their keys', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a', { job_file: 'run.sh', templates: '[job.sh.j2, gone.j2]' })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', { job_file: 'run.sh', templates: '[job.sh.j2, gone.j2]' })] }));
       const error = await rejection(loadEnsemble(file, { cwd: dir }));
       expect(problemAt(error, 'batches[0].templates[1]').message).to.equal('template "gone.j2" is not a file in template_job');
       expect(problemAt(error, 'batches[0].job_file').message).to.equal('job file "run.sh" is neither rendered from a listed template (run.sh.j2) nor a file in template_job');
     });
 
     it('refuses a template outside templatedir', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a', { templates: '[../escape.j2]', job_file: null })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', { templates: '[../escape.j2]', job_file: undefined })] }));
       const error = await rejection(loadEnsemble(file, { cwd: dir }));
       expect(problemAt(error, 'batches[0].templates[0]').message).to.equal('template "../escape.j2" must be a path inside templatedir');
     });
 
     it('says which batch a shared templatedir failed for', async () => {
-      const file = await writeConfig(dir, ensemble(['batch_config:', '  templatedir: ../template_job'], batch('a', { templatedir: null }), batch('deep', { basedir: './x/y', templatedir: null })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batch_config: block({ templatedir: raw('../template_job') }), batches: [batch('a', { templatedir: undefined }), batch('deep', { basedir: './x/y', templatedir: undefined })] }));
       const error = await rejection(loadEnsemble(file, { cwd: dir }));
       expect(lines(error)).to.deep.equal([
         'config.yaml:3:18 batch_config.templatedir: template directory x/template_job does not exist (for batches[1]); templatedir is relative to basedir (x/y)',
@@ -183,7 +184,7 @@ describe('config/load', () => {
 
   describe('settings and values', () => {
     it('puts only the batch keys that are set into settings, with name and directories as written', async () => {
-      const file = await writeConfig(dir, ensemble(['vars: {email: vars@example.org, nodes: 9}', 'batch_config: {cluster: short, repeat: true}'], batch('a', { nodes: '2.0' })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ vars: raw('{email: vars@example.org, nodes: 9}'), batch_config: raw('{cluster: short, repeat: true}'), batches: [batch('a', { nodes: '2.0' })] }));
       const [a] = (await loadEnsemble(file, { cwd: dir })).batches;
       expect(Object.keys(a?.settings ?? {})).to.deep.equal(['name', 'templatedir', 'basedir', 'templates', 'job_file', 'maxruns', 'maxjobs', 'repeat', 'cluster', 'nodes']);
       expect(a?.settings).to.deep.include({ name: 'a', templatedir: '../template_job', basedir: './a', repeat: true, cluster: 'short' });
@@ -192,12 +193,12 @@ describe('config/load', () => {
     });
 
     it('leaves repeat out of settings when no one sets it', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a')));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a')] }));
       expect((await loadEnsemble(file, { cwd: dir })).batches[0]?.settings).to.not.have.property('repeat');
     });
 
     it('keeps floats and dates in vars and runs as PyYAML reads them', async () => {
-      const file = await writeConfig(dir, ensemble(['vars: {start: 2020-01-01, dt: 1.0, hhmm: 14:00, y: y}'], batch('a', { runs: '[{scale: 2.50, on: yes}]' })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ vars: raw('{start: 2020-01-01, dt: 1.0, hhmm: 14:00, y: y}'), batches: [batch('a', { runs: '[{scale: 2.50, on: yes}]' })] }));
       const loaded = await loadEnsemble(file, { cwd: dir });
       expect(String(loaded.vars.start)).to.equal('2020-01-01');
       expect(loaded.vars.dt).to.be.instanceOf(PyFloat);
@@ -209,7 +210,7 @@ describe('config/load', () => {
     });
 
     it('keeps task arguments as written, run references included, and drops a task\'s value', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a', {}, 'post_run:', '- {name: move, args: {dest: run.archive, include: ["*.nc"]}, value: 3}', '- {name: quota, args: {atleast: run.kb}}', '- {name: remove}')));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batches: [batch('a', { post_run: ['{name: move, args: {dest: run.archive, include: ["*.nc"]}, value: 3}', '{name: quota, args: {atleast: run.kb}}', '{name: remove}'] })] }));
       const [a] = (await loadEnsemble(file, { cwd: dir })).batches;
       expect(a?.postRun.map(({ name, args }) => ({ name, args }))).to.deep.equal([
         { name: 'move', args: { dest: 'run.archive', include: ['*.nc'] } },
@@ -220,14 +221,14 @@ describe('config/load', () => {
     });
 
     it('reads a retry policy, defaulting the states when only max is given', async () => {
-      const file = await writeConfig(dir, ensemble(['batch_config: {retry: {max: 2, on: [FAILED], backoff: 1.5}}'], batch('a'), batch('b', { retry: '{max: 3}' })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batch_config: raw('{retry: {max: 2, on: [FAILED], backoff: 1.5}}'), batches: [batch('a'), batch('b', { retry: '{max: 3}' })] }));
       const [a, b] = (await loadEnsemble(file, { cwd: dir })).batches;
       expect(a?.retry).to.deep.equal({ max: 2, on: ['FAILED'], backoff: 1.5 });
       expect(b?.retry).to.deep.equal({ max: 3, on: ['TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'LOST'], backoff: 0 });
     });
 
     it('lets a batch\'s own task list replace batch_config\'s, even when empty', async () => {
-      const file = await writeConfig(dir, ensemble(['batch_config:', '  pre_run: [{name: execute, args: {cmd: "true"}}]'], batch('a'), batch('b', { pre_run: '[]' }), batch('c', { pre_run: '' })));
+      const file = await writeConfig(dir, buildEnsembleYaml({ batch_config: block({ pre_run: raw('[{name: execute, args: {cmd: "true"}}]') }), batches: [batch('a'), batch('b', { pre_run: '[]' }), batch('c', { pre_run: '' })] }));
       const [a, b, c] = (await loadEnsemble(file, { cwd: dir })).batches;
       expect(a?.preRun.map((t) => t.args)).to.deep.equal([{ cmd: 'true' }]);
       expect(a?.preRun[0]?.where.key).to.equal('batch_config.pre_run[0]');
@@ -261,7 +262,19 @@ describe('config/load', () => {
     });
 
     it('reports duplicate keys as ERR_CONFIG_YAML', async () => {
-      const file = await writeConfig(dir, ensemble([], batch('a', {}, 'maxruns: 3')));
+      // Text as written: an object cannot hold a key twice.
+      const file = await writeConfig(dir, yaml`
+        ensemble:
+          batches:
+            - name: a
+              basedir: ./a
+              templatedir: ../template_job
+              templates: [job.sh.j2]
+              job_file: job.sh
+              maxruns: 2
+              maxjobs: 1
+              maxruns: 3
+      `);
       const error = await rejection(loadEnsemble(file, { cwd: dir }));
       expect(error.code).to.equal('ERR_CONFIG_YAML');
       expect(lines(error)).to.deep.equal(['config.yaml:10:7 batches[0].maxruns: duplicate key "maxruns" (first at line 8); remove one of them']);

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { loadEnsemble } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
 import { tempDirs } from '../../helpers/tmp.js';
-import { batch, ensemble, lines, rejection, writeConfig } from './fixtures.js';
+import { buildEnsembleYaml, raw } from '../../helpers/ensemble-yaml.js';
+import { batch, lines, rejection, writeConfig } from './fixtures.js';
 
 describe('config/messages', () => {
   const temp = tempDirs();
@@ -26,28 +27,28 @@ describe('config/messages', () => {
   describe('the three shapes of a message', () => {
     it('places a wrong value at the value: expected what, got what', async () => {
       // Lines: 1 ensemble, 2 batches, 3 name, ..., 9 maxjobs.
-      expect(await problems(ensemble([], batch('a', { maxjobs: 'ten' })))).to.deep.equal(['config.yaml:9:16 batches[0].maxjobs: expected a positive integer, got "ten"']);
+      expect(await problems(buildEnsembleYaml({ batches: [batch('a', { maxjobs: 'ten' })] }))).to.deep.equal(['config.yaml:9:16 batches[0].maxjobs: expected a positive integer, got "ten"']);
     });
 
     it('places an unknown key at the key, suggesting the key meant', async () => {
-      expect(await problems(ensemble([], batch('a', {}, 'maxrun: 3')))).to.deep.equal(['config.yaml:10:7 batches[0].maxrun: unknown key (did you mean "maxruns"?)']);
+      expect(await problems(buildEnsembleYaml({ batches: [batch('a', { maxrun: '3' })] }))).to.deep.equal(['config.yaml:10:7 batches[0].maxrun: unknown key (did you mean "maxruns"?)']);
     });
 
     it('places a missing key at the mapping that lacks it', async () => {
-      expect(await problems(ensemble([], batch('a', { basedir: null })))).to.deep.equal([
+      expect(await problems(buildEnsembleYaml({ batches: [batch('a', { basedir: undefined })] }))).to.deep.equal([
         'config.yaml:3:7 batches[0]: required key "basedir" is missing; every batch sets its own basedir',
       ]);
     });
 
     it('names batch_config when a key either place could give is missing', async () => {
-      expect(await problems(ensemble(['batch_config: {maxjobs: 2}'], batch('a', { maxruns: null, maxjobs: null })))).to.deep.equal([
+      expect(await problems(buildEnsembleYaml({ batch_config: raw('{maxjobs: 2}'), batches: [batch('a', { maxruns: undefined, maxjobs: undefined })] }))).to.deep.equal([
         'config.yaml:4:7 batches[0]: required key "maxruns" is missing; set it in this batch or in batch_config',
       ]);
     });
   });
 
   it('reports every problem of the file at once, in the order of the file', async () => {
-    const text = ensemble(['vars: [1, 2]', 'batch_config: {maxjob: 2}'], batch('a', { maxruns: '0', nodes: 'true' }), batch('a', { repeat: 'maybe' }));
+    const text = buildEnsembleYaml({ vars: raw('[1, 2]'), batch_config: raw('{maxjob: 2}'), batches: [batch('a', { maxruns: '0', nodes: 'true' }), batch('a', { repeat: 'maybe' })] });
     expect(await problems(text)).to.deep.equal([
       'config.yaml:2:9 vars: expected a mapping, got a list',
       'config.yaml:3:18 batch_config.maxjob: unknown key (did you mean "maxjobs"?)',
@@ -60,7 +61,7 @@ describe('config/messages', () => {
 
   describe('tasks', () => {
     /** Problems of a batch whose pre_run holds `tasks` (one flow mapping a line, from line 11). */
-    const taskProblems = (...tasks: string[]) => problems(ensemble([], batch('a', {}, 'pre_run:', ...tasks.map((task) => `- ${task}`))));
+    const taskProblems = (...tasks: string[]) => problems(buildEnsembleYaml({ batches: [batch('a', { pre_run: tasks })] }));
 
     it('names an unknown task and suggests the one meant', async () => {
       expect(await taskProblems('{name: chek, args: {cmd: x}}')).to.deep.equal([
@@ -91,18 +92,18 @@ describe('config/messages', () => {
     });
 
     it('accepts model-ensembler\'s value key on a task and a remove task without arguments', async () => {
-      const file = await writeConfig(dir, ensemble(['post_process: [{name: execute, args: {cmd: x}, value: 1}, {name: remove, args: }]'], batch('a')));
+      const file = await writeConfig(dir, buildEnsembleYaml({ post_process: raw('[{name: execute, args: {cmd: x}, value: 1}, {name: remove, args: }]'), batches: [batch('a')] }));
       expect((await loadEnsemble(file, { cwd: dir })).postProcess.map((task) => task.name)).to.deep.equal(['execute', 'remove']);
     });
 
     it('refuses a task list written as a mapping', async () => {
-      expect(await problems(ensemble([], batch('a', { post_run: '{name: execute}' })))).to.deep.equal(['config.yaml:10:17 batches[0].post_run: expected a list of tasks, got a mapping']);
+      expect(await problems(buildEnsembleYaml({ batches: [batch('a', { post_run: '{name: execute}' })] }))).to.deep.equal(['config.yaml:10:17 batches[0].post_run: expected a list of tasks, got a mapping']);
     });
   });
 
   describe('keys in the wrong place', () => {
     it('says a batch setting at the top of the ensemble belongs in batch_config or a batch', async () => {
-      expect(await problems(ensemble(['templatedir: t'], batch('a')))).to.deep.equal([
+      expect(await problems(buildEnsembleYaml({ templatedir: raw('t'), batches: [batch('a')] }))).to.deep.equal([
         'config.yaml:2:3 templatedir: unknown key here; "templatedir" is a batch setting: put it in batch_config (for every batch) or in each batch',
       ]);
     });
@@ -127,7 +128,7 @@ describe('config/messages', () => {
     });
 
     it('refuses a batch name that cannot be a directory', async () => {
-      expect(await problems(ensemble([], batch('..')))).to.deep.include(
+      expect(await problems(buildEnsembleYaml({ batches: [batch('..')] }))).to.deep.include(
         'config.yaml:3:13 batches[0].name: expected a name usable as a directory name (no "/", "\\", spaces or control characters, not "." or "..", at most 200 characters), got ".."',
       );
     });
@@ -135,12 +136,12 @@ describe('config/messages', () => {
 
   describe('retry', () => {
     it('refuses an unknown state and suggests the one meant', async () => {
-      const [line] = await problems(ensemble([], batch('a', { retry: '{max: 1, on: [TIMOUT]}' })));
+      const [line] = await problems(buildEnsembleYaml({ batches: [batch('a', { retry: '{max: 1, on: [TIMOUT]}' })] }));
       expect(line).to.match(/^config\.yaml:10:28 batches\[0\]\.retry\.on\[0\]: expected one of "TIMEOUT", .*, got "TIMOUT" \(did you mean "TIMEOUT"\?\)$/);
     });
 
     it('refuses a negative max and backoff', async () => {
-      expect(await problems(ensemble([], batch('a', { retry: '{max: -1, backoff: -2}' })))).to.deep.equal([
+      expect(await problems(buildEnsembleYaml({ batches: [batch('a', { retry: '{max: -1, backoff: -2}' })] }))).to.deep.equal([
         'config.yaml:10:20 batches[0].retry.max: expected an integer ≥ 0, got -1',
         'config.yaml:10:33 batches[0].retry.backoff: expected a number ≥ 0, got -2',
       ]);
@@ -155,7 +156,7 @@ describe('config/messages', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...keys), fc.constantFrom(...values)), { minLength: 1, maxLength: 4 }), async (pairs) => {
           const set = Object.fromEntries(pairs);
-          const text = ensemble([], batch('a', set));
+          const text = buildEnsembleYaml({ batches: [batch('a', set)] });
           const file = path.join(dir, 'config.yaml');
           await writeConfig(dir, text);
           const fileLines = (await fs.readFile(file, 'utf8')).split('\n');

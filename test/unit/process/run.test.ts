@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describeEnd, runCommand, runShell, succeeded } from '../../../src/process/run.js';
-import { tempDirs, waitFor } from '../../helpers/tmp.js';
+import { tempDirs } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** Whether a process exists (zombies included). */
 function exists(pid: number): boolean {
@@ -57,8 +59,9 @@ describe('running a command', () => {
   it('stops a command when its signal is aborted, and says it was interrupted', async () => {
     const dir = await tmp.make();
     const controller = new AbortController();
-    const running = runShell('/bin/bash', 'sleep 30', { cwd: dir, timeoutMs: 60_000, signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
+    const running = runShell('/bin/bash', 'touch started; sleep 30', { cwd: dir, timeoutMs: 60_000, signal: controller.signal });
+    await waitFor(() => existsSync(path.join(dir, 'started')), 5000, 'the command to start');
+    controller.abort();
     const result = await running;
     expect(result.aborted).to.equal(true);
     expect(result.timedOut).to.equal(false);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -6,7 +7,8 @@ import path from 'node:path';
 import { ProcessStarter } from '../../../src/process/starter.js';
 import { StartError, type StartedProcess } from '../../../src/process/types.js';
 import { rejectionOf } from '../../helpers/rejection.js';
-import { tempDirs, waitFor } from '../../helpers/tmp.js';
+import { tempDirs } from '../../helpers/tmp.js';
+import { waitFor, withDeadline } from '../../helpers/wait.js';
 
 /** Whether a process is still alive (a zombie waiting for its parent to reap it is not). */
 function alive(pid: number): boolean {
@@ -105,6 +107,26 @@ describe('the process helper', () => {
   const tmp = tempDirs();
   after(() => tmp.cleanup());
 
+  /**
+   * Runs `script` as an orchestrator of its own, which prints its helper's pid and its process's pid, and kills it
+   * with -9 once it has; returns the two pids. The orchestrator is killed however this ends: it would run forever.
+   */
+  async function startOrchestrator(script: string): Promise<[number, number]> {
+    const orchestrator = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => orchestrator.once('exit', resolve));
+    try {
+      const line = await withDeadline(
+        new Promise<string>((resolve) => orchestrator.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))),
+        15_000,
+        'the orchestrator to start its process',
+      );
+      return line.trim().split(' ').map(Number) as [number, number];
+    } finally {
+      orchestrator.kill('SIGKILL');
+      await exited;
+    }
+  }
+
   it('writes the exit code of a job killed by a signal as a shell reports it', async () => {
     const dir = await tmp.make();
     const job = { marker: path.join(dir, 'started'), exitCode: path.join(dir, 'exit'), tag: 't' };
@@ -169,12 +191,7 @@ describe('the process helper', () => {
       console.log(starter.helperPid, child.pid);
       setInterval(() => undefined, 1000);
     `;
-    const { spawn } = await import('node:child_process');
-    const orchestrator = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = await new Promise<string>((resolve) => orchestrator.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
-    const [helper] = line.trim().split(' ').map(Number) as [number, number];
-    orchestrator.kill('SIGKILL');
-    await new Promise((resolve) => orchestrator.once('exit', resolve));
+    const [helper] = await startOrchestrator(script);
     expect(alive(helper), 'the helper waits for its job').to.equal(true);
     await fs.writeFile(path.join(dir, 'go'), '');
     await waitFor(async () => (await fs.readFile(job.exitCode, 'utf8').catch(() => '')) === '3\n', 5000, 'the exit code');
@@ -191,11 +208,7 @@ describe('the process helper', () => {
       console.log(starter.helperPid, child.pid);
       setInterval(() => undefined, 1000);
     `;
-    const { spawn } = await import('node:child_process');
-    const orchestrator = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = await new Promise<string>((resolve) => orchestrator.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
-    const [helper, child] = line.trim().split(' ').map(Number) as [number, number];
-    orchestrator.kill('SIGKILL');
+    const [helper, child] = await startOrchestrator(script);
     await waitFor(() => !alive(helper), 5000, 'the helper to leave');
     await waitFor(async () => (await fs.readFile(path.join(dir, 'out'), 'utf8').catch(() => '')) === 'done\n', 5000, 'the process to finish');
     expect(alive(child)).to.equal(false);

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isStale, Lock, LOCK_FILE, readLock } from '../../../src/state/lock.js';
+import { isStale, Lock, LOCK_FILE, readLock, type LockHolder } from '../../../src/state/lock.js';
 import { tempDirs } from '../../helpers/tmp.js';
+import { withDeadline } from '../../helpers/wait.js';
 
 describe('lock', () => {
   const tmp = tempDirs();
@@ -48,23 +50,21 @@ describe('lock', () => {
 
   it('lets exactly one of several processes take over the same stale lock', async () => {
     const dir = await tmp.make();
-    const script = `import('${path.resolve('src/state/lock.ts')}').then(({ Lock }) => Lock.acquire(process.argv[1]).then(() => { console.log('got'); setTimeout(() => process.exit(0), 500); }, (e) => { console.log(e.code); process.exit(0); }))`;
+    // Each process says whether it got the lock, and the winner holds it until its stdin ends: a winner gone early
+    // would leave a dead holder that a slower process could rightly take over.
+    const script = `import('${path.resolve('src/state/lock.ts')}').then(({ Lock }) => Lock.acquire(process.argv[1]).then(() => { console.log('got'); process.stdin.resume().once('end', () => process.exit(0)); }, (e) => { console.log(e.code); process.exit(0); }))`;
     for (let round = 0; round < 3; round++) {
       await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify({ host: 'gone.example', pid: 1, since: 'long ago' }));
       const old = new Date(Date.now() - 120_000);
       await fs.utimes(path.join(dir, LOCK_FILE), old, old);
-      const outputs = await Promise.all(
-        Array.from({ length: 4 }, () =>
-          new Promise<string>((resolve) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-            let out = '';
-            child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-            child.on('close', () => resolve(out.trim()));
-          }),
-        ),
-      );
-      expect(outputs.filter((o) => o === 'got'), outputs.join(',')).to.have.length(1);
-      expect(outputs.filter((o) => o === 'ERR_LOCKED')).to.have.length(3);
+      const children = Array.from({ length: 4 }, () => spawn(process.execPath, ['--import', 'tsx', '-e', script, dir], { stdio: ['pipe', 'pipe', 'inherit'] }));
+      try {
+        const outputs = await withDeadline(Promise.all(children.map(readFirstLine)), 15_000, 'every process to try the lock');
+        expect(outputs.filter((o) => o === 'got'), outputs.join(',')).to.have.length(1);
+        expect(outputs.filter((o) => o === 'ERR_LOCKED')).to.have.length(3);
+      } finally {
+        await Promise.all(children.map(endProcess));
+      }
       await fs.rm(path.join(dir, LOCK_FILE), { force: true });
     }
   });
@@ -77,13 +77,34 @@ describe('lock', () => {
 
   it('tells its holder when another process has taken the lock', async () => {
     const dir = await tmp.make();
-    let lost = false;
     const lock = await Lock.acquire(dir, { refreshMs: 10 });
-    lock.onLost = () => (lost = true);
+    const lost = new Promise<LockHolder | undefined>((resolve) => (lock.onLost = resolve));
     await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify({ host: 'elsewhere', pid: 5, since: 'now' }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(lost).to.equal(true);
+    expect((await withDeadline(lost, 5000, 'the holder to be told'))?.host).to.equal('elsewhere');
     await lock.release();
     expect((await readLock(path.join(dir, LOCK_FILE)))?.host).to.equal('elsewhere');
   });
 });
+
+/** A process trying the lock: its stdin and stdout are pipes. */
+type Contender = ChildProcessByStdio<Writable, Readable, null>;
+
+/** The first line a child process prints (all it printed, if it ends without a newline). */
+function readFirstLine(child: Contender): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.once('close', () => resolve(out.trim()));
+  });
+}
+
+/** Ends a child's stdin (a lock winner leaves then) and waits for it to exit. */
+async function endProcess(child: Contender): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  child.stdin.end();
+  await withDeadline(closed, 10_000, `process ${child.pid} to leave`).catch(() => child.kill('SIGKILL'));
+}

@@ -7,9 +7,10 @@ import { buildRsyncArgs } from '../../../src/tasks/move.js';
 import { TASKS } from '../../../src/tasks/registry.js';
 import { runTasks } from '../../../src/tasks/runner.js';
 import type { TaskSpec } from '../../../src/config/types.js';
-import { captureLogger } from '../../helpers/slurm-log.js';
+import { captureLogger } from '../../helpers/log.js';
 import { taskContext } from '../../helpers/task-context.js';
 import { tempDirs } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const spec = (name: string, args: Record<string, unknown>): TaskSpec => ({ name, args, where: { file: 'c.yaml', line: 1 } });
 const never = new AbortController().signal;
@@ -87,8 +88,10 @@ describe('tasks', () => {
     const dir = await tmp.make();
     await runTasks([spec('quota', { atleast: 1 })], taskContext(dir), { noChecks: false, signal: never });
     const stop = new AbortController();
-    const waiting = runTasks([spec('quota', { atleast: 1e15 })], taskContext(dir), { noChecks: false, signal: stop.signal });
-    setTimeout(() => stop.abort(), 100);
+    const { logger, lines } = captureLogger();
+    const waiting = runTasks([spec('quota', { atleast: 1e15 })], taskContext(dir, {}, { logger }), { noChecks: false, signal: stop.signal });
+    await waitFor(() => lines.some((line) => line.message.includes('waiting for 1000000000000000 kB')), 10_000, 'quota to wait');
+    stop.abort();
     expect((await failureOf(waiting)).name).to.equal('AbortError');
   });
 

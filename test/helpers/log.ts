@@ -1,5 +1,5 @@
-// A logger that keeps what it is given, so SLURM tests can check that a failing command is logged once, with its
-// command, exit status and output.
+// A logger that keeps what it is given, so tests can check what was logged: that a failing scheduler command is
+// logged once, with its command, exit status and output, or that a task is waiting.
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import type { Logger } from '../../src/log.js';
