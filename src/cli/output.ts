@@ -20,8 +20,10 @@ export function formatSummary(outcome: EnsembleOutcome, cwd: string): string {
   for (const batch of outcome.ensemble.batches) {
     const runs = outcome.runs.filter((r) => r.batch === batch.name);
     const failure = outcome.failedBatches.find((f) => f.batch === batch.name);
-    const counts = runs.length > 0 ? countByState(runs) : 'no runs';
-    lines.push(`${batch.name}: ${counts}${failure ? ` — ${failure.reason}` : ''}`);
+    const skipped = outcome.skippedBatches.find((f) => f.batch === batch.name);
+    const counts = runs.length > 0 ? countByState(runs) : skipped ? 'skipped' : 'no runs';
+    const why = failure?.reason ?? skipped?.reason;
+    lines.push(`${batch.name}: ${counts}${why !== undefined ? ` — ${why}` : ''}`);
     for (const run of runs.filter((r) => r.state === 'failed')) {
       lines.push(`  ${run.id} failed: ${run.reason ?? 'unknown reason'} (${path.relative(cwd, run.dir) || '.'})`);
     }

@@ -30,18 +30,29 @@ type Handler = (command: Command, setCode: (code: number) => void) => Command;
 
 const SUBCOMMAND_HELP = `
 Commands (a first word naming one; a configuration file of that name is given as ./status):
-  status <configuration> [--json]                 each batch and run: state, job, attempts, times, reason
+  status <configuration> [--json]                 each batch and run: state, job, attempts, times, reason, metrics
+  results <configuration> [--csv | --json]        one row per run: id, state, parameters, results
   rerun <configuration> --failed | --cancelled | --runs a-1,b-0
                                                   run these again (a new attempt) on the next start
   cancel <configuration> [--runs a-1,b-0]          cancel the ensemble's jobs and record it
   schema                                           print the configuration's JSON Schema
 `;
 
+/** A comma-separated list of names; `example` says what one looks like. */
+function parseList(text: string, example: string): string[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (names.length === 0) throw new InvalidArgumentError(`expected ${example}, got "${text}"`);
+  return names;
+}
+
 /** `--runs a-1,b-0` as a list of run ids. */
 function parseRunIds(text: string): string[] {
-  const ids = text.split(',').map((id) => id.trim()).filter((id) => id !== '');
-  if (ids.length === 0) throw new InvalidArgumentError(`expected run ids like alpha-3,beta-0, got "${text}"`);
-  return ids;
+  return parseList(text, 'run ids like alpha-3,beta-0');
+}
+
+/** `--batch sim,analysis` as a list of batch names. */
+function parseNames(text: string): string[] {
+  return parseList(text, 'batch names like sim,analysis');
 }
 
 function controlRequest(config: string, opts: Record<string, unknown>, io: Io): ControlRequest {
@@ -67,6 +78,22 @@ function subcommands(io: Io, argv: readonly string[], extraVars: Record<string, 
         .action(async (config: string, opts: Record<string, unknown>) => {
           const { statusCommand } = await import('./commands/status.js');
           setCode(await statusCommand({ config, stateDir: opts.stateDir as string | undefined, json: opts.json === true, cwd: io.cwd, out: io.out, err: io.err }));
+        }),
+    results: (command, setCode) =>
+      command
+        .description("one row per run: id, state, its parameters and its result file's values (read-only)")
+        .argument('<configuration>', 'the ensemble configuration (YAML)')
+        .option('--csv', 'print CSV (for pandas.read_csv, R read.csv)', false)
+        .option('--json', 'print a JSON list of flat records', false)
+        .option('--batch <names>', 'only these batches, e.g. sim,analysis', parseNames, [])
+        .option('--state-dir <dir>', 'where the journal lives (default .model_ensemble/<config name>/)')
+        .action(async (config: string, opts: Record<string, unknown>) => {
+          if (opts.csv === true && opts.json === true) throw new InvalidArgumentError('--csv and --json: choose one');
+          const { resultsCommand } = await import('./commands/results.js');
+          const format = opts.csv === true ? 'csv' : opts.json === true ? 'json' : 'table';
+          setCode(
+            await resultsCommand({ config, stateDir: opts.stateDir as string | undefined, format, batches: opts.batch as string[], cwd: io.cwd, out: io.out, err: io.err }),
+          );
         }),
     rerun: (command, setCode) =>
       command

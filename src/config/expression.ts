@@ -179,7 +179,8 @@ export function evaluate(expr: Expr, metric: (batch: string, name: string) => nu
         case '==':
           return a === b;
         case '!=':
-          return a !== b;
+          // A metric without a value yet makes every comparison false, this one too.
+          return a !== b && !Number.isNaN(a) && !Number.isNaN(b);
       }
     }
   }

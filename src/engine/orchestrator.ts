@@ -130,6 +130,7 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
   reportForgottenRuns(ensemble, options);
   const runs: RunRecord[] = [];
   const failedBatches: Array<{ batch: string; reason: string }> = [];
+  const skippedBatches: Array<{ batch: string; reason: string }> = [];
   let processFailure: string | undefined;
 
   const state = options.store.state;
@@ -158,6 +159,7 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
       for (const result of await scheduler.run()) {
         const outcome = result.outcome;
         allDone &&= outcome?.alreadyDone === true || result.skipped !== undefined;
+        if (result.skipped !== undefined) skippedBatches.push({ batch: result.plan.batch.name, reason: result.skipped });
         if (!outcome) continue;
         runs.push(...outcome.runs);
         if (outcome.failure !== undefined) failedBatches.push({ batch: result.plan.batch.name, reason: outcome.failure });
@@ -177,5 +179,5 @@ export async function runEnsemble(ensemble: Ensemble, plans: readonly BatchPlan[
     options.store.off('run:state', onChange);
     await env.channels.close();
   }
-  return { runs, failedBatches, processFailure, interrupted: options.stop.aborted, ensemble };
+  return { runs, failedBatches, skippedBatches, processFailure, interrupted: options.stop.aborted, ensemble };
 }

@@ -1,7 +1,8 @@
 // The ensemble's rules: when a rule's condition over metrics holds, it fires — starts, stops or cancels a batch,
 // or runs a command. A rule fires once unless it says `repeat: true` (again each time its condition becomes true
 // again, or with `every: N` at most once per N more finished runs of the batches it names). Every firing is
-// journaled before it acts, so a resumed ensemble neither fires a rule again nor forgets that it fired.
+// journaled before it acts, so a resumed ensemble neither fires a rule again nor forgets that it fired: a batch it
+// started, stopped or cancelled is so again after a restart.
 import { batchesOf, holds } from '../config/expression.js';
 import type { Rule } from '../config/types.js';
 import { runShell } from '../process/run.js';
@@ -32,6 +33,16 @@ export class RuleRunner {
       const known = env.options.store.state.rules.get(rule.index);
       // A rule that fired before a restart and still holds has not become true again.
       this.states.set(rule.index, { fired: known?.fired ?? 0, finished: known?.finished ?? 0, held: (known?.fired ?? 0) > 0, busy: false });
+      // What it did to batches still holds: a batch it started is started, one it stopped or cancelled stays so. A
+      // command it ran is not run again.
+      if (known !== undefined && known.fired > 0) {
+        if (rule.stop !== undefined) env.stopped.add(rule.stop);
+        if (rule.cancel !== undefined) env.stopped.add(rule.cancel);
+        if (rule.start !== undefined) {
+          env.stopped.delete(rule.start);
+          scheduler.force(rule.start);
+        }
+      }
     }
   }
 

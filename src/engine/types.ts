@@ -57,6 +57,8 @@ export interface EnsembleOutcome {
   readonly runs: readonly RunRecord[];
   /** Batches stopped by a failure of pre_batch (non-repeating) or post_batch, with why. */
   readonly failedBatches: ReadonlyArray<{ readonly batch: string; readonly reason: string }>;
+  /** Batches that did not run (an after_success batch whose batch failed, a condition that never held), with why. */
+  readonly skippedBatches: ReadonlyArray<{ readonly batch: string; readonly reason: string }>;
   /** Why pre_process or post_process failed, if one did. */
   readonly processFailure: string | undefined;
   /** Stopped by Ctrl-C before the end. */

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FAST_TIMEOUTS, ROOT, runCli, startCli, stopClis, type RunningCli } from '../helpers/cli.js';
 import { listTree, sanityEnsemble, sanityRuns, writeFiles } from '../helpers/ensemble.js';
+import { graphEnsemble, jobsOf, readJobTimes, span, timedBatch } from '../helpers/graph.js';
 import { readState } from '../helpers/journal.js';
 import { skipWithoutSlurm, SLURM_POLL_MS } from '../helpers/slurm-cluster.js';
 import { tempDirs } from '../helpers/tmp.js';
@@ -110,6 +111,44 @@ describe('model_ensemble on a real SLURM (CLI)', function () {
     const result = await runCli(dir, ['slurm', ...FAST_TIMEOUTS], { timeoutMs: 150_000 }, 'model_ensemble_check');
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.contain('model_ensemble_check: PASS (slurm)');
+  });
+
+  it('runs one ensemble mixing local and SLURM batches: prep, two SLURM batches at once, then an after_success batch', async () => {
+    const dir = await tmp.make('me-slurm-graph-');
+    const sims = [{ sleep: 2 }, { sleep: 2 }];
+    await writeFiles(
+      dir,
+      graphEnsemble([
+        timedBatch('prep', [{ sleep: 0.2 }], { executor: 'local' }),
+        timedBatch('sim_a', sims, { after: ['prep'] }),
+        timedBatch('sim_b', sims, { after: ['prep'], executor: 'slurm' }),
+        timedBatch('analysis', [{ sleep: 0.1 }], { after_success: ['sim_a', 'sim_b'], executor: 'local' }),
+      ]),
+    );
+    const result = await runCli(dir, ['c.yaml', ...FAST_TIMEOUTS]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.equal('prep: 1 succeeded\nsim_a: 2 succeeded\nsim_b: 2 succeeded\nanalysis: 1 succeeded\n');
+    const jobs = await readJobTimes(dir);
+    expect(Object.fromEntries(jobs.map((job) => [job.run, job.executor]))).to.deep.equal({
+      'prep-0': 'local',
+      'sim_a-0': 'slurm',
+      'sim_a-1': 'slurm',
+      'sim_b-0': 'slurm',
+      'sim_b-1': 'slurm',
+      'analysis-0': 'local',
+    });
+    // The SLURM batches' jobs ran under SLURM (its output file names the job), the local ones did not.
+    const state = await readState(dir);
+    for (const id of ['sim_a-0', 'sim_b-1']) {
+      const job = state.runs.get(id)?.job ?? '';
+      expect(job).to.match(/^\d+$/);
+      expect(await listTree(path.join(dir, 'runs', id.split('-')[0] ?? '', id))).to.include(`slurm-${job}.out`);
+    }
+    expect((await listTree(path.join(dir, 'runs/prep/prep-0'))).some((file) => file.startsWith('slurm-'))).to.equal(false);
+    const [prep, a, b, analysis] = ['prep', 'sim_a', 'sim_b', 'analysis'].map((name) => span(jobsOf(jobs, name))) as Array<ReturnType<typeof span>>;
+    expect(Math.min(a?.start ?? 0, b?.start ?? 0)).to.be.at.least(prep?.end ?? Infinity);
+    expect(Math.max(a?.start ?? 0, b?.start ?? 0)).to.be.below(Math.min(a?.end ?? 0, b?.end ?? 0));
+    expect(analysis?.start).to.be.at.least(Math.max(a?.end ?? Infinity, b?.end ?? Infinity));
   });
 
   it('resubmits a job that hit its time limit, and the second attempt succeeds', async () => {

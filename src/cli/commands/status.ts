@@ -1,5 +1,6 @@
 // `model_ensemble status <configuration>`: per batch, the runs by state; per run, its state, job, attempts, times
-// and reason; `--json` for scripts. Read-only: it reads the journal, never takes the lock.
+// and reason; the batch's metrics (job durations, queue waits); `--json` for scripts. Read-only: it reads the
+// journal, never takes the lock.
 import path from 'node:path';
 import { readStatus } from '../../engine/status.js';
 import type { BatchRow, RunRow } from '../../state/queries.js';
@@ -37,12 +38,33 @@ function runCells(run: RunRow): string[] {
   return [run.id, run.state, String(run.attempts || ''), run.job ?? '', shortTime(run.started), shortTime(run.ended), `${run.reason ?? ''}${history}`];
 }
 
+/** Seconds for a person: `340 ms`, `12.5 s`, `3m05s`, `2h14m`. */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '-';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${pad(Math.round(seconds % 60))}s`;
+  return `${Math.floor(seconds / 3600)}h${pad(Math.round((seconds % 3600) / 60))}m`;
+}
+
+/** `duration of 12 jobs: mean 3.1 s, median ...` for each series that has values. */
+function formatMetrics(batch: BatchRow): string {
+  const lines: string[] = [];
+  for (const [label, stats] of [['duration', batch.metrics.duration], ['queue wait', batch.metrics.queue_wait]] as const) {
+    if (stats.count === 0) continue;
+    const parts = (['mean', 'median', 'p90', 'min', 'max', 'iqr'] as const).map((stat) => `${stat} ${formatSeconds(stats[stat])}`);
+    lines.push(`  ${label} of ${stats.count} job(s): ${parts.join(', ')}\n`);
+  }
+  return lines.join('');
+}
+
 function formatBatch(batch: BatchRow): string {
   const counts = Object.entries(batch.counts).map(([state, n]) => `${n} ${state}`).join(', ');
   const cycle = batch.cycle !== undefined && batch.cycle > 1 ? `, cycle ${batch.cycle}` : '';
-  const failure = batch.failure ? ` — ${batch.failure}` : '';
+  const failure = batch.failure ? ` — ${batch.failure}` : batch.skipped ? ` — skipped: ${batch.skipped}` : '';
   const table = formatTable(['RUN', 'STATE', 'ATTEMPTS', 'JOB', 'STARTED', 'ENDED', 'REASON'], batch.runs.map(runCells));
-  return `batch ${batch.name}: ${counts || 'no runs'}${cycle}${failure}\n${table}\n`;
+  return `batch ${batch.name}: ${counts || 'no runs'}${cycle}${failure}\n${formatMetrics(batch)}${table}\n`;
 }
 
 /** Prints the status; resolves with the exit code. */
