@@ -9,6 +9,7 @@ import { Ajv } from 'ajv';
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { DEFAULT_RETRY_ON, RETRY_STATES } from './keys.js';
+import { SWEEP_BATCH_KEYS } from './sweep-schema.js';
 import { TASK_LIST } from './task-schema.js';
 
 /**
@@ -50,7 +51,7 @@ const SHARED_BATCH_KEYS = {
   job_file: Type.String({ minLength: 1, description: 'The job script submitted for each run, relative to the run directory.' }),
   runs: Type.Array(Type.Record(Type.String(), Type.Unknown(), { expected: 'a mapping of run values' }), {
     expected: 'a list of runs (mappings)',
-    description: 'One entry per run; its keys are available to templates as run.<key>.',
+    description: 'One entry per run; its keys are available to templates as run.<key>. A sweep\'s runs follow these.',
   }),
   maxruns: Type.Integer({ minimum: 1, description: 'Most runs of the batch in progress at once.' }),
   maxjobs: Type.Integer({ minimum: 1, description: 'Most jobs of the batch queued or running at once.' }),
@@ -65,6 +66,7 @@ const SHARED_BATCH_KEYS = {
   post_run: TASKS,
   post_batch: TASKS,
   retry: RETRY,
+  ...SWEEP_BATCH_KEYS,
 };
 
 const optional = <T extends Record<string, TSchema>>(keys: T) =>
