@@ -28,6 +28,7 @@ export const SHARED_KEYS: readonly string[] = [
   'post_batch',
   'retry',
   'sweep',
+  'label',
   'max_runs',
 ];
 

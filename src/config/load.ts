@@ -56,15 +56,15 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
     }),
   );
   problems.push(...fileProblems.flat());
-  // Runs are made only from a file the schema accepted: sweeps read its values as their types say.
-  const context = { cwd, positions: read.positions, configDir: path.dirname(absolute), show };
+  const vars = valueAt(read.value, ['ensemble', 'vars']);
+  // Runs are made only from a file the schema accepted: sweeps and labels read its values as their types say.
+  const context = { cwd, vars: isMapping(vars) ? vars : {}, positions: read.positions, configDir: path.dirname(absolute), show };
   const expanded = errors.length === 0 ? await expandBatches(drafts, context) : undefined;
   problems.push(...(expanded?.problems ?? []));
   if (problems.length > 0 || !expanded) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(problems));
 
   // From here the file is valid: the schema's types hold for the plain copy.
   const typed = valueAt(read.value, ['ensemble']) as Record<string, unknown>;
-  const vars = typed.vars;
   const ensemble: Ensemble = {
     file: absolute,
     name: path.parse(absolute).name,

@@ -1,5 +1,5 @@
-// The schema of the batch keys that make runs without listing them: `sweep` (matrix, zip, csv, yaml, sample) and
-// `max_runs`. Part of schema.ts's schema (editors read the descriptions); the rules the schema cannot
+// The schema of the batch keys that make runs without listing them: `sweep` (matrix, zip, csv, yaml, sample),
+// `label` and `max_runs`. Part of schema.ts's schema (editors read the descriptions); the rules the schema cannot
 // say (zip lengths, ranges, how generators combine, the run count) are checked in sweep.ts.
 import { Type } from '@sinclair/typebox';
 import { DEFAULT_MAX_RUNS, SAMPLE_METHODS } from './keys.js';
@@ -90,6 +90,10 @@ export const SWEEP = Type.Object(
 /** The batch keys of sweeps, in the order the schema lists them. */
 export const SWEEP_BATCH_KEYS = {
   sweep: SWEEP,
+  label: Type.String({
+    minLength: 1,
+    description: 'Names each run <batch>-<label>, e.g. "a{{ alpha }}-b{{ beta }}": a template seeing the run\'s values (and run.<key>).',
+  }),
   max_runs: Type.Integer({
     minimum: 1,
     description: `The most runs the batch may have, listed and generated (a sweep may make at most ${DEFAULT_MAX_RUNS} unless this says otherwise). Not maxruns, which is how many run at once.`,

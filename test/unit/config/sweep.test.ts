@@ -146,4 +146,11 @@ describe('config/sweep', () => {
     global.gc?.();
     expect(process.memoryUsage().heapUsed - before).to.be.below(100 * 1024 * 1024);
   });
+
+  it('loads the README\'s 4 x 6 study with its labels', async () => {
+    const [b] = (await loadEnsemble('study.yaml', { cwd: dir })).batches;
+    expect(b?.runs).to.have.length(24);
+    expect(b?.runs.slice(0, 7).map((run) => run.id)).to.deep.equal(['study-melt0.5-k1', 'study-melt0.5-k2', 'study-melt0.5-k3', 'study-melt0.5-k4', 'study-melt0.5-k5', 'study-melt0.5-k6', 'study-melt1.0-k1']);
+    expect(b?.runs.at(-1)?.dir).to.equal(path.join(dir, 'runs', 'study-melt2.0-k6'));
+  });
 });
