@@ -94,6 +94,16 @@ describe('config/sweep: refused sweeps', () => {
     ]);
   });
 
+  it('holds listed runs to max_runs too, and reports a missing file of batch_config\'s sweep once for all batches', async () => {
+    expect(await refused('max_runs: 1', 'runs: [{a: 1}, {a: 2}]')).to.deep.equal([
+      'config.yaml:10:17 batches[0].max_runs: the batch has 2 runs, more than max_runs allows (1); maxruns, not max_runs, says how many run at once',
+    ]);
+    const file = await writeConfig(dir, ensemble(['batch_config:', '  sweep: {csv: missing.csv}'], batch('a'), batch('b')));
+    expect(lines(await rejection(loadEnsemble(file, { cwd: dir })))).to.deep.equal([
+      'config.yaml:3:18 batch_config.sweep.csv: csv file missing.csv not found; the path is relative to the configuration file\'s folder',
+    ]);
+  });
+
   it('says why a range gives no values', async () => {
     expect(await refused('sweep: {matrix: {a: {start: 1, stop: 1}, b: {stop: 3, step: 0}, c: {linspace: [0, 1, 2], step: 1}}}')).to.deep.equal([
       'config.yaml:10:27 batches[0].sweep.matrix.a: this range has no values (start 1, stop 1, step 1; stop is excluded)',
