@@ -100,21 +100,25 @@ export async function expandBatches(drafts: readonly BatchDraft[], context: Batc
   return { batches, problems };
 }
 
-/** A problem for each run id that a run of an earlier batch has too (a label can make `a-b-0` of batch `a-b`'s run 0). */
+/**
+ * A problem for each run id that runs of two batches share. Only a batch whose name extends another's (`a-b` and
+ * `a`) can: `a-b-0` is run 0 of `a-b`, and `a` labelled `b-{{ n }}` names its run `a-b-0` too.
+ */
 function checkUniqueIds(drafts: readonly BatchDraft[], runs: readonly (readonly RunSpec[])[], positions: PositionMap): Problem[] {
-  const owner = new Map<string, number>();
+  const names = drafts.map((draft) => String(draft.plain.name));
   const problems: Problem[] = [];
-  runs.forEach((batchRuns, index) => {
-    const draft = drafts[index]!;
-    for (const run of batchRuns) {
-      const first = owner.get(run.id);
-      if (first === undefined) {
-        owner.set(run.id, index);
-      } else if (first !== index && problems.length < 5) {
+  names.forEach((longer, j) => {
+    names.forEach((shorter, i) => {
+      if (i === j || !longer.startsWith(`${shorter}-`)) return;
+      const ids = new Set(runs[j]!.map((run) => run.id));
+      const [earlier, later] = i < j ? [i, j] : [j, i];
+      const draft = drafts[later]!;
+      for (const run of runs[i]!) {
+        if (!ids.has(run.id) || problems.length >= 5) continue;
         const at = positions.where(draft.keyPath(typeof draft.typed.label === 'string' ? 'label' : 'name'));
-        problems.push({ where: at, message: `run id "${run.id}" is also a run of ${formatKeyPath(drafts[first]!.path)}; run ids are unique in the ensemble (change the label)` });
+        problems.push({ where: at, message: `run id "${run.id}" is also a run of ${formatKeyPath(drafts[earlier]!.path)}; run ids are unique in the ensemble (change the label)` });
       }
-    }
+    });
   });
   return problems;
 }

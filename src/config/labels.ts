@@ -41,6 +41,8 @@ export class Labeller {
   /** The runs' labels so far, each with the idx of its run. */
   readonly #seen = new Map<string, number>();
   readonly #base: Readonly<Record<string, unknown>>;
+  /** The layer giving `idx`, reused: a render reads it at once and keeps nothing. */
+  readonly #idx = { idx: 0 };
   #dropped = 0;
 
   /**
@@ -69,7 +71,8 @@ export class Labeller {
   runId(values: Readonly<Record<string, unknown>>, idx: number): string | undefined {
     let label: string;
     try {
-      label = this.render(this.compiled, this.#base, values, { idx });
+      this.#idx.idx = idx;
+      label = this.render(this.compiled, this.#base, values, this.#idx);
     } catch (error) {
       const name = RUNTIME_NAMES.find((key) => new RegExp(`undefined variable "(?:run\\.)?${key}"`).test((error as Error).message));
       const hint = name ? `; run.${name} is not known when runs are named (a label sees vars, the batch's keys, the run's values and idx)` : '';

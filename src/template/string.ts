@@ -74,7 +74,8 @@ function renderSimple(parts: readonly (string | NamePart)[], layers: readonly Re
       continue;
     }
     // A missing name fails (or is a global), a dict method answers `run.items`: both are the renderer's to say.
-    const layer = layers.findLast((values) => Object.hasOwn(values, part.name));
+    let layer: Readonly<Record<string, unknown>> | undefined;
+    for (let i = layers.length - 1; i >= 0 && layer === undefined; i--) if (Object.hasOwn(layers[i]!, part.name)) layer = layers[i];
     if (layer === undefined || CONSTANT_NAMES.has(part.name)) return undefined;
     if (part.attribute && lookupAttributeOnly(layer, part.name) !== undefined) return undefined;
     out += pyStr(layer[part.name]);
