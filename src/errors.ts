@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   ERR_STATE_UNUSABLE: { class: 'UsageError', exit: 'usage', meaning: 'the state directory, its journal or lock, or `logs/` cannot be used (not a folder or file as it must be, or not writable)' },
   ERR_JOURNAL_WRITE: { class: 'StateError', exit: 'failed', meaning: 'the journal could not be written (disk full, quota): the orchestrator stopped before acting on it; free space and run the same command again' },
   ERR_STATE_UNSAFE: { class: 'UsageError', exit: 'usage', meaning: 'the state directory belongs to another user or can be written by others (`chmod 700` it)' },
+  ERR_RUNS_CHANGED: { class: 'UsageError', exit: 'usage', meaning: 'runs already prepared now have other parameters (a changed sweep or runs list renumbered them): nothing is started' },
   ERR_STATE_TAKEN: { class: 'UsageError', exit: 'usage', meaning: 'the state directory belongs to another configuration or working directory (use `--state-dir`)' },
   ERR_TASK_FAILED: { class: 'TaskError', exit: 'failed', meaning: "a task's command failed" },
   ERR_TASK_ARGS: { class: 'TaskError', exit: 'failed', meaning: 'a task was given arguments it cannot use' },

@@ -29,6 +29,9 @@ export const SHARED_KEYS: readonly string[] = [
   'retry',
   'executor',
   'result_file',
+  'sweep',
+  'label',
+  'max_runs',
 ];
 
 /** Every key a batch may have: name, basedir and what starts it are its own; the rest may come from batch_config. */
@@ -36,3 +39,12 @@ export const BATCH_KEYS: readonly string[] = ['name', 'basedir', 'after', 'after
 
 /** The task names, in the order messages list them (model-ensembler's, model_ensembler/tasks/). */
 export const TASK_NAMES: readonly string[] = ['check', 'execute', 'quota', 'jobs', 'submit', 'move', 'remove'];
+
+/** The generators a `sweep` may hold, in the order messages list them. */
+export const SWEEP_KEYS: readonly string[] = ['matrix', 'zip', 'csv', 'yaml', 'sample'];
+
+/** The ways `sample` draws its points. */
+export const SAMPLE_METHODS = ['random', 'lhs', 'sobol'] as const;
+
+/** The most runs a sweep makes unless the batch's `max_runs` allows more. */
+export const DEFAULT_MAX_RUNS = 100_000;

@@ -7,7 +7,8 @@ import { ConfigError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { applyBatchConfig, buildRetry, buildSettings, checkRequiredKeys, checkUniqueNames } from './defaults.js';
 import type { BatchDraft } from './defaults.js';
-import { expandRuns } from './expand.js';
+import { expandBatches } from './expand.js';
+import type { RunSpec } from './types.js';
 import { explainSchemaErrors } from './messages.js';
 import { checkBatchFiles, resolveBatchDirs } from './paths.js';
 import { isMapping, toPlain, valueAt } from './plain.js';
@@ -62,7 +63,12 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
   const graph = new Set(names).size === names.length ? buildStarts(drafts, read.positions) : { starts: [], problems: [] };
   const rules = buildRules(valueAt(plain, ['ensemble', 'rules']), names, read.positions);
   problems.push(...graph.problems, ...rules.problems);
-  if (problems.length > 0) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(problems));
+  const vars = valueAt(read.value, ['ensemble', 'vars']);
+  // Runs are made only from a file the schema accepted: sweeps and labels read its values as their types say.
+  const context = { cwd, vars: isMapping(vars) ? vars : {}, positions: read.positions, configDir: path.dirname(absolute), show };
+  const expanded = errors.length === 0 ? await expandBatches(drafts, context) : undefined;
+  problems.push(...(expanded?.problems ?? []));
+  if (problems.length > 0 || !expanded) throw new ConfigError('ERR_CONFIG_INVALID', sortProblems(problems));
 
   // From here the file is valid: the schema's types hold for the plain copy.
   const typed = valueAt(read.value, ['ensemble']) as Record<string, unknown>;
@@ -70,7 +76,6 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
     const value = valueAt(plain, ['ensemble', key]);
     return typeof value === 'number' ? value : undefined;
   };
-  const vars = typed.vars;
   const ensemble: Ensemble = {
     file: absolute,
     name: path.parse(absolute).name,
@@ -78,7 +83,7 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
     vars: isMapping(vars) ? vars : {},
     preProcess: buildTaskSpecs(typed.pre_process, ['ensemble', 'pre_process'], read.positions),
     postProcess: buildTaskSpecs(typed.post_process, ['ensemble', 'post_process'], read.positions),
-    batches: drafts.map((draft, i) => buildBatch(draft, cwd, read.positions, graph.starts[i] as BatchStart)),
+    batches: drafts.map((draft, i) => buildBatch(draft, cwd, read.positions, expanded.batches[i]!, graph.starts[i] as BatchStart)),
     maxjobs: limit('maxjobs'),
     maxruns: limit('maxruns'),
     rules: rules.rules,
@@ -88,8 +93,8 @@ export async function loadEnsemble(file: string, options: LoadOptions): Promise<
   return ensemble;
 }
 
-/** A valid batch draft as the engine's Batch. */
-function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap, start: BatchStart): Batch {
+/** A valid batch draft, with its runs and what starts it, as the engine's Batch. */
+function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap, made: { runs: RunSpec[]; sweepCount: number }, start: BatchStart): Batch {
   // Valid, and checkRequiredKeys has seen the keys batch_config may give: templatedir, maxruns, maxjobs are set.
   const raw = draft.plain as RawBatch & Required<Pick<RawBatch, 'templatedir' | 'maxruns' | 'maxjobs'>>;
   const dirs = resolveBatchDirs(cwd, raw.basedir, raw.templatedir);
@@ -109,7 +114,8 @@ function buildBatch(draft: BatchDraft, cwd: string, positions: PositionMap, star
     preRun: tasks('pre_run'),
     postRun: tasks('post_run'),
     postBatch: tasks('post_batch'),
-    runs: expandRuns(draft, raw.name, dirs.basedir),
+    runs: made.runs,
+    sweepCount: made.sweepCount,
     retry: buildRetry(draft),
     executor: raw.executor,
     resultFile: raw.result_file ?? 'result.json',
@@ -166,8 +172,9 @@ function showPath(cwd: string, target: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : target;
 }
 
-/** Problems in the order of the file. */
+/** Problems in the order of the file, each once (a sweep in batch_config may fail alike for every batch). */
 function sortProblems(problems: readonly Problem[]): Problem[] {
   const order = (value: number | undefined): number => value ?? Number.MAX_SAFE_INTEGER;
-  return [...problems].sort((a, b) => order(a.where.line) - order(b.where.line) || order(a.where.col) - order(b.where.col));
+  const unique = [...new Map(problems.map((problem) => [JSON.stringify([problem.where, problem.message]), problem])).values()];
+  return unique.sort((a, b) => order(a.where.line) - order(b.where.line) || order(a.where.col) - order(b.where.col));
 }

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { EXECUTOR_NAMES } from '../executors/names.js';
 import { DEFAULT_RETRY_ON, RETRY_STATES } from './keys.js';
+import { SWEEP_BATCH_KEYS } from './sweep-schema.js';
 import { TASK_LIST } from './task-schema.js';
 
 /**
@@ -51,7 +52,7 @@ const SHARED_BATCH_KEYS = {
   job_file: Type.String({ minLength: 1, description: 'The job script submitted for each run, relative to the run directory.' }),
   runs: Type.Array(Type.Record(Type.String(), Type.Unknown(), { expected: 'a mapping of run values' }), {
     expected: 'a list of runs (mappings)',
-    description: 'One entry per run; its keys are available to templates as run.<key>.',
+    description: 'One entry per run; its keys are available to templates as run.<key>. A sweep\'s runs follow these.',
   }),
   maxruns: Type.Integer({ minimum: 1, description: 'Most runs of the batch in progress at once.' }),
   maxjobs: Type.Integer({ minimum: 1, description: 'Most jobs of the batch queued or running at once.' }),
@@ -71,6 +72,7 @@ const SHARED_BATCH_KEYS = {
     description: 'Where this batch\'s jobs run (default: the executor given on the command line), e.g. local for analysis on the login node beside slurm simulations.',
   }),
   result_file: Type.String({ minLength: 1, description: 'The file a run leaves its results in, read after its job (default result.json); a JSON mapping of at most 1 MB.' }),
+  ...SWEEP_BATCH_KEYS,
 };
 
 /** A list of batch names, with what it means. */

@@ -26,8 +26,12 @@ export function formatPythonFloat(x: number): string {
 
 /** A YAML float. Arithmetic and comparisons see the number (valueOf); printing gives Python's repr. */
 export class PyFloat extends Number {
+  /** The repr, made on first use: one value of a sweep is printed for each of its many runs. */
+  #repr: string | undefined;
+
   override toString(): string {
-    return formatPythonFloat(this.valueOf());
+    this.#repr ??= formatPythonFloat(this.valueOf());
+    return this.#repr;
   }
 
   toJSON(): number {

@@ -72,8 +72,9 @@ export async function readResults(config: string, options: ResultsOptions = {}):
       seen.add(run.id);
     }
   }
-  // Runs the journal knows that the configuration no longer has (or could not be read) show too, without parameters.
-  for (const record of view.state.runs.values()) if (!seen.has(record.id)) runs.push({ id: record.id, batch: record.batch, params: {} });
+  // Runs the journal knows that the configuration no longer has (or could not be read) show too, with the parameters
+  // their last preparation journaled.
+  for (const record of view.state.runs.values()) if (!seen.has(record.id)) runs.push({ id: record.id, batch: record.batch, params: record.values ?? {} });
 
   const paramColumns = new Set<string>();
   const resultColumns = new Set<string>();

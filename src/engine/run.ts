@@ -154,7 +154,7 @@ async function attemptRun(env: RunEnv, plan: BatchPlan, spec: RunSpec, cycle: nu
         if (cutWhilePreparing && record.fresh === true) await fs.rm(record.dir, { recursive: true, force: true });
         cutWhilePreparing = false;
         const fresh = !pathExists(record.dir);
-        await machine.move({ run: id, state: 'preparing', fresh });
+        await machine.move({ run: id, state: 'preparing', fresh, values: spec.values });
         // Rendered before anything is written, so an undefined variable leaves no half-made directory.
         const inputs = attempt.inputs();
         await prepareRunDirectory(plan, record.dir, inputs);

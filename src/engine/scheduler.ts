@@ -123,7 +123,9 @@ export class BatchScheduler {
     const name = plan.batch.name;
     this.state.set(name, 'running');
     this.running++;
-    this.env.options.logger.info(`batch ${name}: ${plan.batch.runs.length} runs, at most ${plan.batch.maxruns} at once, ${plan.batch.maxjobs} jobs`);
+    const { runs, sweepCount, maxruns, maxjobs } = plan.batch;
+    const made = sweepCount > 0 ? ` (${sweepCount === runs.length ? 'all' : sweepCount} from its sweep)` : '';
+    this.env.options.logger.info(`batch ${name}: ${runs.length} runs${made}, at most ${maxruns} at once, ${maxjobs} jobs`);
     runBatch(this.env, plan).then(
       (outcome) => {
         this.results.set(name, { plan, outcome });

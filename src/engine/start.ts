@@ -5,6 +5,7 @@ import type { Ensemble } from '../config/types.js';
 import type { ExecutorName } from '../executors/names.js';
 import type { Logger } from '../log.js';
 import type { RunEntry, RunRecord } from '../state/types.js';
+import { assertRunsUnchanged } from './changed-runs.js';
 import { runEnsemble } from './orchestrator.js';
 import type { BatchPlan } from './plan.js';
 import { onStarterFallback } from '../process/starter.js';
@@ -48,6 +49,8 @@ export async function startEnsemble(options: StartOptions): Promise<EnsembleOutc
   if (options.onRunState) session.store.on('run:state', options.onRunState);
   onStarterFallback((why) => options.logger.warn(why));
   try {
+    // Before anything is journaled or started: runs that now stand for other parameters are the user's to settle.
+    assertRunsUnchanged(options.ensemble, session.store.state);
     await session.noteStart(options.executor, owner);
     const { submitGraceMs: _grace, ...engine } = settings;
     // Losing the lock to another process stops this one as a first Ctrl-C would.

@@ -74,6 +74,7 @@ function compactRun(record: RunRecord): RunEntry[] {
     entries[entries.length - 1] = {
       ...tail,
       ...(record.inputs !== undefined ? { inputs: record.inputs } : {}),
+      ...(record.values !== undefined ? { values: record.values } : {}),
       ...(record.fresh !== undefined ? { fresh: record.fresh } : {}),
       ...(record.tasksDone !== undefined ? { done: record.tasksDone } : {}),
     };

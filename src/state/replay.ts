@@ -42,6 +42,7 @@ export function applyEntry(records: Map<string, RunRecord>, entry: RunEntry): Ru
   if (entry.executor !== undefined) record.executor = entry.executor;
   if (entry.reason !== undefined) record.reason = entry.reason;
   if (entry.inputs !== undefined) record.inputs = entry.inputs;
+  if (entry.values !== undefined) record.values = entry.values;
   if (entry.fresh !== undefined) record.fresh = entry.fresh;
   // How many tasks of the list the run is in have ended: every line in pre_run or post_run says it (a move into the
   // list carries what an earlier try of it finished).

@@ -71,6 +71,8 @@ export interface RunRecord {
   readonly attempts: AttemptRecord[];
   /** A digest of the rendered inputs of the last preparation, to notice configuration changes between starts. */
   inputs?: string;
+  /** The run's parameters (its run entry's values) as the last preparation used them. */
+  values?: Readonly<Record<string, unknown>>;
   /** The last preparation made the run directory (it did not exist before): only then may a restart remake it. */
   fresh?: boolean;
   /** How many tasks of the current pre_run or post_run list have ended in this attempt. */
@@ -97,6 +99,8 @@ export interface RunEntry {
   readonly jobState?: string;
   readonly exit?: number;
   readonly inputs?: string;
+  /** On `preparing`: the run's parameters (its run entry's values), as JSON. */
+  readonly values?: Readonly<Record<string, unknown>>;
   /** When the attempt started, if earlier than `t` (written by compaction, which keeps one line per attempt). */
   readonly since?: string;
   /** On `preparing`: whether the run directory is being made (true) or already existed (false). */

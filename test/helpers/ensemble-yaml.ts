@@ -25,6 +25,26 @@ export function block(entries: YamlMapping): BlockMapping {
   return new BlockMapping(entries);
 }
 
+/**
+ * Keys written as YAML lines, as a user types them, as builder values: a `key: text` line is raw(text); a `key:` line
+ * with lines indented under it is a block mapping of those, or the list of their `- item`s.
+ */
+export function fromLines(...lines: readonly string[]): Record<string, RawYaml | BlockMapping | RawYaml[]> {
+  const out: Record<string, RawYaml | BlockMapping | RawYaml[]> = {};
+  for (let i = 0; i < lines.length; ) {
+    const line = lines[i++] as string;
+    const match = /^([^\s:][^:]*):(?: (.*))?$/.exec(line);
+    if (!match) throw new Error(`not a "key: value" line: ${JSON.stringify(line)}`);
+    const children: string[] = [];
+    while (i < lines.length && (lines[i] as string).startsWith('  ')) children.push((lines[i++] as string).slice(2));
+    const [, key = '', text] = match;
+    if (text !== undefined && text !== '') out[key] = raw(text);
+    else if (children.length > 0 && children.every((child) => child.startsWith('- '))) out[key] = children.map((child) => raw(child.slice(2)));
+    else out[key] = block(fromLines(...children));
+  }
+  return out;
+}
+
 export type YamlScalar = string | number | boolean | null;
 export type YamlValue = YamlScalar | RawYaml | BlockMapping | readonly YamlValue[] | YamlMapping;
 /** A mapping; keys whose value is undefined are left out. */

@@ -31,7 +31,7 @@ function csvField(text: string): string {
 export async function resultsCommand(request: ResultsRequest): Promise<number> {
   const table = await readResults(request.config, { cwd: request.cwd, stateDir: request.stateDir, batches: request.batches });
   if (table.configProblem !== undefined) {
-    request.err(`model_ensemble results: the configuration cannot be read (${table.configProblem}); showing the journal's runs without parameters\n`);
+    request.err(`model_ensemble results: the configuration cannot be read (${table.configProblem}); showing the runs the journal knows\n`);
   }
   if (table.ownerProblem !== undefined) request.err(`model_ensemble results: ${table.ownerProblem}; showing what it holds\n`);
   const unknown = request.batches.filter((name) => !table.rows.some((row) => row.batch === name));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { ConfigError } from '../../../src/errors.js';
 import type { Problem } from '../../../src/errors.js';
-import { raw, type BatchYaml } from '../../helpers/ensemble-yaml.js';
+import { buildEnsembleYaml, fromLines, raw, type BatchYaml } from '../../helpers/ensemble-yaml.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
 /** test/fixtures/config, where the committed fixtures live. */
@@ -58,10 +58,15 @@ export function problemAt(error: ConfigError, key: string): Problem {
  * A minimal valid batch for buildEnsembleYaml, its keys one a line in the order name, basedir, templatedir, templates,
  * job_file, maxruns, maxjobs (items at column 5, keys at column 7). The values of `set` are YAML text as written: they
  * replace defaults in place, undefined leaves a key out, new keys follow, and a list of texts is written one item a
- * line at its key's column.
+ * line at its key's column. `extra` keys follow, written as YAML lines (`sweep:`, `  matrix: {a: [1]}`; fromLines).
  */
-export function batch(name: string, set: Readonly<Record<string, string | readonly string[] | undefined>> = {}): BatchYaml {
+export function batch(name: string, set: Readonly<Record<string, string | readonly string[] | undefined>> = {}, ...extra: string[]): BatchYaml {
   const keys: Record<string, string | readonly string[] | undefined> = { basedir: `./${name}`, templatedir: '../template_job', templates: '[job.sh.j2]', job_file: 'job.sh', maxruns: '2', maxjobs: '1', ...set };
   const written = Object.entries(keys).map(([key, value]) => [key, value === undefined ? undefined : typeof value === 'string' ? raw(value) : value.map(raw)]);
-  return Object.fromEntries([['name', raw(name)], ...written]) as BatchYaml;
+  return Object.fromEntries([['name', raw(name)], ...written, ...Object.entries(fromLines(...extra))]) as BatchYaml;
+}
+
+/** A whole configuration: `head` keys under `ensemble:` written as YAML lines (fromLines), then the batches. */
+export function ensemble(head: readonly string[], ...batches: BatchYaml[]): string {
+  return buildEnsembleYaml({ ...fromLines(...head), batches });
 }

@@ -60,4 +60,36 @@ describe('config/schema', () => {
     expect(SHARED_KEYS).to.deep.equal(SCHEMA_SHARED_KEYS);
     expect(TASK_NAMES).to.deep.equal(SCHEMA_TASK_NAMES);
   });
+
+  it('describes every key of sweep, label and max_runs for editors, down to the ranges and the sample', () => {
+    const schema = buildJsonSchema() as { properties: { ensemble: { properties: { batches: { items: { properties: Record<string, unknown> } } } } } };
+    const batchKeys = schema.properties.ensemble.properties.batches.items.properties;
+    const undescribed: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${where}[${i}]`));
+      if (node === null || typeof node !== 'object') return;
+      const properties = (node as { properties?: Record<string, { description?: string }> }).properties ?? {};
+      for (const [key, value] of Object.entries(properties)) if (!value.description) undescribed.push(`${where}.${key}`);
+      for (const [key, value] of Object.entries(node)) walk(value, `${where}/${key}`);
+    };
+    for (const key of ['sweep', 'label', 'max_runs']) {
+      expect((batchKeys[key] as { description?: string }).description, key).to.be.a('string');
+      walk(batchKeys[key], key);
+    }
+    expect(undescribed).to.deep.equal([]);
+  });
+
+  it('gives editors a schema that accepts every sweep generator, label and max_runs', () => {
+    const editor = new Ajv({ allErrors: true, strict: false }).compile(buildJsonSchema());
+    const sweep = {
+      matrix: { a: [1, 2], b: { start: 0, stop: 1, step: 0.25 }, c: { linspace: [0, 1, 5] } },
+      zip: [{ seed: [1, 2], tag: ['x', 'y'] }],
+      csv: 'params.csv',
+      yaml: 'params.yaml',
+      sample: { method: 'sobol', n: 8, seed: 7, space: { x: [-1, 1] } },
+    };
+    const config = { ensemble: { batch_config: { label: 'a{{ a }}' }, batches: [{ name: 'a', basedir: '.', sweep, max_runs: 200000 }] } };
+    expect(editor(config), JSON.stringify(editor.errors)).to.equal(true);
+    expect(editor({ ensemble: { batches: [{ name: 'a', basedir: '.', sweep: { matirx: {} } }] } })).to.equal(false);
+  });
 });
