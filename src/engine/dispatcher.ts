@@ -6,7 +6,7 @@ import type { RunSpec } from '../config/types.js';
 import type { RunRecord } from '../state/types.js';
 import type { BatchPlan } from './plan.js';
 import { executeRun } from './run.js';
-import type { RunEnv } from './types.js';
+import type { Dispatcher, RunEnv } from './types.js';
 
 /** One batch cycle's runs, being dispatched. */
 interface Queue {
@@ -27,7 +27,7 @@ interface Queue {
 }
 
 /** Starts runs of all started batches within the batch and ensemble limits. */
-export class RunDispatcher {
+export class RunDispatcher implements Dispatcher {
   private running = 0;
   private readonly queues: Queue[] = [];
   private env: RunEnv | undefined;

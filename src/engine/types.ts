@@ -1,5 +1,5 @@
 // What the engine is given to run an ensemble, and what it reports back.
-import type { Ensemble } from '../config/types.js';
+import type { Ensemble, RunSpec } from '../config/types.js';
 import type { ExecutorPool } from '../executors/pool.js';
 import type { Logger } from '../log.js';
 import type { RunStore } from '../state/store.js';
@@ -7,8 +7,8 @@ import type { RunRecord } from '../state/types.js';
 import type { CancelRequests } from './cancel-requests.js';
 import type { EnsembleMetrics } from '../state/metrics.js';
 import type { JobChannels } from './channels.js';
-import type { RunDispatcher } from './dispatcher.js';
 import type { JobSlots } from './limits.js';
+import type { BatchPlan } from './plan.js';
 import type { RunMachine } from './run-machine.js';
 
 /** How to run an ensemble: the command line's choices. */
@@ -67,6 +67,16 @@ export interface EnsembleOutcome {
   readonly ensemble: Ensemble;
 }
 
+/** What starts the runs of every started batch (engine/dispatcher.ts), as the rest of the engine uses it. */
+export interface Dispatcher {
+  /** Binds it to the ensemble it runs. */
+  bind(env: RunEnv): void;
+  /** Runs `specs` of a batch's `cycle`; resolves with their records once every run started has ended. */
+  run(plan: BatchPlan, specs: readonly RunSpec[], cycle: number): Promise<RunRecord[]>;
+  /** Starts no more runs of batch `name`; those in progress finish. */
+  stopBatch(name: string): void;
+}
+
 /** What every run of an ensemble shares while the orchestrator runs it. */
 export interface RunEnv {
   readonly options: EngineOptions;
@@ -80,7 +90,7 @@ export interface RunEnv {
   /** Runs whose pipeline is under way in this process: they record their own end. */
   readonly active: Set<string>;
   /** Starts the runs of every started batch within the batch and ensemble limits. */
-  readonly dispatcher: RunDispatcher;
+  readonly dispatcher: Dispatcher;
   /** Each batch's metrics, kept from the journal. */
   readonly metrics: EnsembleMetrics;
   /** Batches a rule stopped or cancelled: no more runs start, and a repeating batch does not repeat. */
