@@ -146,14 +146,19 @@ describe('state that cannot be shared by accident (CLI)', function () {
     expect(await fs.readdir(path.join(dir, 'two-runs'))).to.include('alpha-0');
   });
 
-  it('says so when a finished ensemble\'s basedir or vars changed, instead of a bare "already done"', async () => {
+  it('says so when a finished ensemble\'s basedir, templates or run values changed, instead of a bare "already done"', async () => {
     const dir = await tmp.make();
     await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 2}']), 'tpl/job.sh.j2': JOB_TEMPLATE });
     expect((await runCli(dir, ['c.yaml', 'dummy', ...FAST])).code).to.equal(0);
-    await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 3}']) });
+    await writeFiles(dir, { 'tpl/job.sh.j2': `${JOB_TEMPLATE}echo changed\n` });
     const changed = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
     expect(changed.stderr).to.contain('batch alpha: already done');
-    expect(changed.stderr).to.contain('batch alpha: 1 run(s) were prepared from inputs that differ from what the configuration renders now (vars, -x or templates changed): alpha-1;');
+    expect(changed.stderr).to.contain('batch alpha: 2 run(s) were prepared from inputs that differ from what the configuration renders now (vars, -x or templates changed): alpha-0, alpha-1;');
+    // A run's own values changed: the run id now stands for another point, and nothing starts.
+    await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 3}']) });
+    const revalued = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
+    expect(revalued.code).to.equal(2);
+    expect(revalued.stderr).to.contain('alpha-1: was {"value":2}, now {"value":3}');
     await writeFiles(dir, { 'c.yaml': config('', ['{value: 1}', '{value: 2}']).replace('basedir: ./runs', 'basedir: ./elsewhere') });
     const moved = await runCli(dir, ['c.yaml', 'dummy', ...FAST]);
     expect(moved.stderr).to.contain(`batch alpha: 2 run(s) live in ${path.join(dir, 'runs')}, where the journal made them, not in ${path.join(dir, 'elsewhere')}`);

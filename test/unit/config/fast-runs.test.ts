@@ -59,7 +59,9 @@ describe('config/fast-runs', () => {
     expectSameAsParser(compact);
   });
 
-  it('reads every scalar of the PyYAML corpus as the parser does, or leaves it to the parser', () => {
+  it('reads every scalar of the PyYAML corpus as the parser does, or leaves it to the parser', function () {
+    // Two long lists through both readers for each of the corpus's scalars: seconds of CPU, more on a busy machine.
+    this.timeout(90_000);
     for (const { input } of corpus.cases) {
       if (input.includes('\n')) continue;
       expectSameAsParser(configWith(FAST_RUNS_MIN, (i) => [`        - {v: ${input}, i: ${i}}`]));
